@@ -1,0 +1,219 @@
+package io.lanes.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole, validated configuration of a node: one immutable record per section of {@code conf/config.json}.
+ * {@link #from(JsonObject)} applies the defaults and fails with a {@link ConfigException} naming the first bad key.
+ */
+public record LanesConfig(
+  Http http,
+  Blocking blocking,
+  Files files,
+  Compute compute,
+  Tasks tasks,
+  List<Schedule> schedules,
+  Fanout fanout,
+  Cluster cluster,
+  Set<Role> roles,
+  Shutdown shutdown,
+  Demo demo) {
+
+  private static final int MIB = 1024 * 1024;
+
+  public static LanesConfig from(JsonObject json) {
+    ConfigReader root = ConfigReader.root(json);
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new LanesConfig(
+      Http.from(root.section("http"), cores),
+      Blocking.from(root.section("blocking")),
+      Files.from(root.section("files")),
+      Compute.from(root.section("compute"), cores),
+      Tasks.from(root.section("tasks")),
+      schedulesFrom(root),
+      Fanout.from(root.section("fanout")),
+      Cluster.from(root.section("cluster")),
+      rolesFrom(root),
+      Shutdown.from(root.section("shutdown")),
+      Demo.from(root.section("demo")));
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role);
+  }
+
+  /** {@code http}: the listener every HttpVerticle instance shares. {@code instances} 0 means one per core. */
+  public record Http(String host, int port, int instances, int maxBodyBytes, int idleTimeoutSeconds,
+                     int maxHeaderBytes, int maxUriBytes, int retryAfterSeconds) {
+    static Http from(ConfigReader r, int cores) {
+      int instances = r.integer("instances", 0, 0, 1024);
+      return new Http(
+        r.string("host", "127.0.0.1"),
+        r.integer("port", 8080, 0, 65535),
+        instances == 0 ? cores : instances,
+        r.integer("maxBodyBytes", 64 * 1024, 1, 64 * MIB),
+        r.integer("idleTimeoutSeconds", 30, 1, 3600),
+        r.integer("maxHeaderBytes", 8192, 1024, 1024 * 1024),
+        r.integer("maxUriBytes", 4096, 256, 1024 * 1024),
+        r.integer("retryAfterSeconds", 1, 1, 3600));
+    }
+  }
+
+  /** {@code blocking}: the named pool {@code lanes-blocking} and its admission bound. */
+  public record Blocking(int poolSize, int queueLimit, int maxSleepSeconds, long warnExecuteMs) {
+    public static final String POOL_NAME = "lanes-blocking";
+
+    static Blocking from(ConfigReader r) {
+      return new Blocking(
+        r.integer("poolSize", 16, 1, 1024),
+        r.integer("queueLimit", 64, 0, 1_000_000),
+        r.integer("maxSleepSeconds", 60, 0, 3600),
+        r.longValue("warnExecuteMs", 60_000, 1, 3_600_000));
+    }
+
+    public int capacity() {
+      return poolSize + queueLimit;
+    }
+  }
+
+  /** {@code files}: the data directory and the file-writer lane. */
+  public record Files(String dataDir, int writerInstances, long defaultBytes, long maxBytes, int chunkBytes,
+                      boolean fsync, boolean keep, int queueLimit, long writeTimeoutMs, long staleTempMs) {
+    static Files from(ConfigReader r) {
+      long maxBytes = r.longValue("maxBytes", 1024L * MIB, 0, Long.MAX_VALUE / 2);
+      long defaultBytes = r.longValue("defaultBytes", 16L * MIB, 0, Long.MAX_VALUE / 2);
+      if (defaultBytes > maxBytes) {
+        throw new ConfigException(r.path("defaultBytes"), "must not exceed files.maxBytes (" + maxBytes + ")");
+      }
+      return new Files(
+        r.string("dataDir", "data"),
+        r.integer("writerInstances", 4, 1, 1024),
+        defaultBytes,
+        maxBytes,
+        r.integer("chunkBytes", 64 * 1024, 512, 64 * MIB),
+        r.bool("fsync", false),
+        r.bool("keep", false),
+        r.integer("queueLimit", 64, 0, 1_000_000),
+        r.longValue("writeTimeoutMs", 120_000, 1, 3_600_000),
+        r.longValue("staleTempMs", 600_000, 1, Long.MAX_VALUE / 2));
+    }
+  }
+
+  /** {@code compute}: the ComputeVerticle pool {@code lanes-compute}. {@code instances} may be 0 on a node that only sends. */
+  public record Compute(int instances, int poolSize, int queueLimit, long timeoutMs, long maxIterations,
+                        long maxLimit, long maxRounds) {
+    public static final String POOL_NAME = "lanes-compute";
+
+    static Compute from(ConfigReader r, int cores) {
+      int instances = r.has("instances") ? r.integer("instances", cores, 0, 1024) : cores;
+      return new Compute(
+        instances,
+        r.integer("poolSize", Math.max(instances, 1), 1, 1024),
+        r.integer("queueLimit", 64, 0, 1_000_000),
+        r.longValue("timeoutMs", 10_000, 1, 3_600_000),
+        r.longValue("maxIterations", 2_000_000_000L, 1, Long.MAX_VALUE / 2),
+        r.longValue("maxLimit", 50_000_000L, 1, Integer.MAX_VALUE - 1L),
+        r.longValue("maxRounds", 10_000_000L, 1, Long.MAX_VALUE / 2));
+    }
+  }
+
+  /** {@code tasks}: background tasks started by {@code /task/{id}} and {@code /resource}. */
+  public record Tasks(int defaultSeconds, int maxSeconds, int maxRunning, int maxQueued, int retentionCount,
+                      long retentionMs) {
+    static Tasks from(ConfigReader r) {
+      int maxSeconds = r.integer("maxSeconds", 300, 0, 86_400);
+      int defaultSeconds = r.integer("defaultSeconds", 5, 0, 86_400);
+      if (defaultSeconds > maxSeconds) {
+        throw new ConfigException(r.path("defaultSeconds"), "must not exceed tasks.maxSeconds (" + maxSeconds + ")");
+      }
+      return new Tasks(
+        defaultSeconds,
+        maxSeconds,
+        r.integer("maxRunning", 8, 1, 1024),
+        r.integer("maxQueued", 64, 0, 1_000_000),
+        r.integer("retentionCount", 1000, 0, 1_000_000),
+        r.longValue("retentionMs", 3_600_000, 0, Long.MAX_VALUE / 2));
+    }
+  }
+
+  /** One entry of {@code schedules}: a periodic job by name. */
+  public record Schedule(String name, long intervalMs, boolean enabled) {
+    static Schedule from(ConfigReader r) {
+      return new Schedule(
+        r.requiredString("name"),
+        r.longValue("intervalMs", 5000, 10, 86_400_000L),
+        r.bool("enabled", true));
+    }
+  }
+
+  /** {@code fanout}: the upstreams of {@code /fetch-data}; none configured means this node's embedded stubs. */
+  public record Fanout(List<String> upstreams, long timeoutMs, int poolSize, int maxBodyBytes, long maxDelayMs) {
+    static Fanout from(ConfigReader r) {
+      List<String> upstreams = r.strings("upstreams", List.of());
+      for (int i = 0; i < upstreams.size(); i++) {
+        String url = upstreams.get(i);
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+          throw new ConfigException(r.path("upstreams") + "[" + i + "]", "must be an http:// or https:// URL, got \"" + url + "\"");
+        }
+      }
+      return new Fanout(
+        upstreams,
+        r.longValue("timeoutMs", 2000, 1, 600_000),
+        r.integer("poolSize", 32, 1, 10_000),
+        r.integer("maxBodyBytes", 1024 * 1024, 1, 256 * MIB),
+        r.longValue("maxDelayMs", 10_000, 0, 600_000));
+    }
+  }
+
+  /** {@code cluster}: the event-bus addresses this node advertises when started with {@code -cluster}. */
+  public record Cluster(String host, String publicHost) {
+    static Cluster from(ConfigReader r) {
+      return new Cluster(r.string("host", null), r.string("publicHost", null));
+    }
+  }
+
+  /** {@code shutdown}: how long in-flight and queued work may take after SIGTERM. */
+  public record Shutdown(long graceMs, long drainDelayMs) {
+    static Shutdown from(ConfigReader r) {
+      return new Shutdown(
+        r.longValue("graceMs", 30_000, 0, 3_600_000),
+        r.longValue("drainDelayMs", 0, 0, 600_000));
+    }
+  }
+
+  /** {@code demo}: switches for the anti-patterns Lanes shows on purpose. Off by default. */
+  public record Demo(boolean allowEventLoopBlocking) {
+    static Demo from(ConfigReader r) {
+      return new Demo(r.bool("allowEventLoopBlocking", false));
+    }
+  }
+
+  private static List<Schedule> schedulesFrom(ConfigReader root) {
+    List<ConfigReader> entries = root.objects("schedules");
+    if (entries == null) {
+      return List.of(new Schedule("heartbeat", 5000, true), new Schedule("scratch-sweeper", 60_000, true));
+    }
+    List<Schedule> schedules = new ArrayList<>();
+    for (ConfigReader entry : entries) {
+      schedules.add(Schedule.from(entry));
+    }
+    return List.copyOf(schedules);
+  }
+
+  private static Set<Role> rolesFrom(ConfigReader root) {
+    List<String> names = root.strings("roles", List.of("http", "files", "compute", "scheduler"));
+    if (names.isEmpty()) {
+      throw new ConfigException(root.path("roles"), "must name at least one role");
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : names) {
+      roles.add(Role.parse(root.path("roles"), name));
+    }
+    return Set.copyOf(roles);
+  }
+}

@@ -1,0 +1,111 @@
+package io.lanes.http;
+
+import io.lanes.bus.FailureCodes;
+import io.lanes.lane.LaneFullException;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place failures become answers: every failed route and every 404/405 ends here, and leaves with a JSON body
+ * {@code {"error", "detail"}}. A 5xx from an unexpected cause is logged once with the cause; no stack trace reaches a client.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  private final int retryAfterSeconds;
+
+  public FailureHandler(int retryAfterSeconds) {
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ApiException answer = answerFor(ctx.failure(), ctx.statusCode(), ctx);
+    if (answer.status() == 503 || answer.status() == 429) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfterFor(ctx.failure()));
+    }
+    JsonObject body = new JsonObject().put("error", answer.error());
+    if (answer.detail() != null) {
+      body.put("detail", answer.detail());
+    }
+    Responses.send(ctx, answer.status(), body);
+  }
+
+  private ApiException answerFor(Throwable failure, int status, RoutingContext ctx) {
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof LaneFullException full) {
+      return new ApiException(503, "lane full", new JsonObject()
+        .put("lane", full.lane())
+        .put("capacity", full.capacity())
+        .put("message", "too much work in flight; retry after " + full.retryAfterSeconds() + " s"));
+    }
+    if (failure instanceof ReplyException reply) {
+      return fromReply(reply, ctx);
+    }
+    if (failure instanceof DecodeException) {
+      return new ApiException(400, "malformed JSON body", "the request body is not valid JSON");
+    }
+    if (failure instanceof HttpException http) {
+      return byStatus(http.getStatusCode(), ctx);
+    }
+    if (failure == null && status >= 400) {
+      return byStatus(status, ctx);
+    }
+    LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+    return new ApiException(500, "internal error", "the failure was logged");
+  }
+
+  private static ApiException fromReply(ReplyException reply, RoutingContext ctx) {
+    switch (reply.failureType()) {
+      case TIMEOUT:
+        return new ApiException(504, "timed out", "no answer from the lane in time");
+      case NO_HANDLERS:
+        return new ApiException(503, "no consumer", "no node serves this lane right now");
+      default:
+        int status = FailureCodes.httpStatus(reply.failureCode());
+        if (status == 500) {
+          LOG.error("Lane failure on {} {}: code {} {}", ctx.request().method(), ctx.request().path(),
+            reply.failureCode(), reply.getMessage());
+          return new ApiException(500, "internal error", "the failure was logged");
+        }
+        return new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), reply.getMessage());
+    }
+  }
+
+  private static ApiException byStatus(int status, RoutingContext ctx) {
+    String path = ctx.request().path();
+    return switch (status) {
+      case 404 -> new ApiException(404, "not found", "no route for " + path);
+      case 405 -> new ApiException(405, "method not allowed", ctx.request().method() + " is not allowed on " + path);
+      case 413 -> new ApiException(413, "payload too large", "the request body is over the limit");
+      case 400 -> new ApiException(400, "bad request", "the request could not be read");
+      default -> {
+        if (status >= 500) {
+          LOG.error("Failure with status {} on {} {}", status, ctx.request().method(), path);
+        }
+        yield new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), path);
+      }
+    };
+  }
+
+  private String retryAfterFor(Throwable failure) {
+    if (failure instanceof LaneFullException full) {
+      return Integer.toString(full.retryAfterSeconds());
+    }
+    return Integer.toString(retryAfterSeconds);
+  }
+}

@@ -1,0 +1,83 @@
+package io.lanes.http;
+
+import io.lanes.app.Node;
+import io.lanes.config.LanesConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves the HTTP API on {@code http.host:http.port}; N instances share the port, one per event loop. Blocking and CPU
+ * work leave through the lanes; this verticle only routes, validates and answers.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private final Node node;
+  private HttpServer server;
+  private InFlightRequests inFlight;
+
+  public HttpVerticle(Node node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    LanesConfig config = node.config();
+    CoreHandlers core = new CoreHandlers(vertx, node);
+    FailureHandler failures = new FailureHandler(config.http().retryAfterSeconds());
+
+    inFlight = new InFlightRequests(Integer.toHexString(System.identityHashCode(this)) + "-");
+
+    Router router = Router.router(vertx);
+    router.route().handler(inFlight);
+    router.get("/").handler(core::root);
+    router.get("/hello").handler(core::hello);
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(node.health()));
+    router.get("/ready").handler(core::ready);
+    router.get("/sync").handler(core::validateSeconds).handler(core::sync);
+    router.get("/async").handler(core::validateSeconds).handler(core::async);
+
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(500, failures);
+
+    server = vertx.createHttpServer(serverOptions(config.http())).requestHandler(router);
+    // A negative port makes every instance share one random port (port 0 would give each its own).
+    int port = config.http().port() == 0 ? -1 : config.http().port();
+    return server
+      .listen(port, config.http().host())
+      .onSuccess(bound -> node.httpBound(bound.actualPort()));
+  }
+
+  /**
+   * Readiness goes DOWN first; after {@code shutdown.drainDelayMs} (time for a load balancer to notice) the listener closes
+   * and in-flight requests get {@code shutdown.graceMs} to finish. Those still running then are logged by id and cut.
+   */
+  @Override
+  public Future<?> stop() {
+    node.readiness().drain();
+    LanesConfig.Shutdown shutdown = node.config().shutdown();
+    Future<?> delay = shutdown.drainDelayMs() > 0
+      ? vertx.timer(shutdown.drainDelayMs(), TimeUnit.MILLISECONDS)
+      : Future.succeededFuture();
+    return delay.compose(v -> {
+      long graceTimer = vertx.setTimer(Math.max(1, shutdown.graceMs()), id -> inFlight.logUnfinished(shutdown.graceMs()));
+      return server.shutdown(shutdown.graceMs(), TimeUnit.MILLISECONDS)
+        .andThen(done -> vertx.cancelTimer(graceTimer));
+    });
+  }
+
+  private static HttpServerOptions serverOptions(LanesConfig.Http http) {
+    return new HttpServerOptions()
+      .setIdleTimeout(http.idleTimeoutSeconds())
+      .setIdleTimeoutUnit(TimeUnit.SECONDS)
+      .setMaxHeaderSize(http.maxHeaderBytes())
+      .setMaxInitialLineLength(http.maxUriBytes());
+  }
+}

@@ -1,0 +1,48 @@
+package io.lanes.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The requests one HttpVerticle instance is serving, by id ({@code X-Request-Id}, echoed to the client), so a shutdown
+ * that runs out of grace can say which requests it cut. Touched only from the instance's event loop.
+ */
+final class InFlightRequests implements Handler<RoutingContext> {
+
+  static final String REQUEST_ID = "X-Request-Id";
+  private static final Logger LOG = LoggerFactory.getLogger(InFlightRequests.class);
+
+  private final String prefix;
+  private final Map<String, String> requests = new LinkedHashMap<>();
+  private long next;
+
+  InFlightRequests(String prefix) {
+    this.prefix = prefix;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String id = prefix + (++next);
+    HttpServerRequest request = ctx.request();
+    requests.put(id, request.method() + " " + request.uri());
+    ctx.response().putHeader(REQUEST_ID, id);
+    ctx.addEndHandler(done -> requests.remove(id));
+    ctx.next();
+  }
+
+  int size() {
+    return requests.size();
+  }
+
+  /** Logs every request still in flight, by id: called when the shutdown grace has run out. */
+  void logUnfinished(long graceMs) {
+    requests.forEach((id, request) ->
+      LOG.warn("Shutdown grace of {} ms ran out: closing unfinished request {} ({})", graceMs, id, request));
+  }
+}

@@ -1,0 +1,30 @@
+package io.lanes.lane;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The blocking lane: the named worker pool {@code lanes-blocking} behind a {@link Lane} bound. Every call is unordered
+ * ({@code executeBlocking(..., false)}), so calls from one verticle run in parallel.
+ */
+public final class BlockingLane {
+
+  private final Lane lane;
+  private final WorkerExecutor executor;
+
+  public BlockingLane(Lane lane, WorkerExecutor executor) {
+    this.lane = lane;
+    this.executor = executor;
+  }
+
+  /** Runs {@code task} on the pool if the lane admits it; fails at once with {@link LaneFullException} otherwise. */
+  public <T> Future<T> execute(Callable<T> task) {
+    return lane.submit(() -> executor.executeBlocking(task, false));
+  }
+
+  public Lane lane() {
+    return lane;
+  }
+}

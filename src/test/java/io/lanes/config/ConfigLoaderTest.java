@@ -1,0 +1,146 @@
+package io.lanes.config;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Loading the configuration")
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private Path file(JsonObject json) throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, json.encodePrettily());
+    return file;
+  }
+
+  private static ConfigLoader loader(Vertx vertx, Path file, Map<String, String> env, Properties properties) {
+    Map<String, String> environment = new java.util.HashMap<>(env);
+    environment.put(ConfigLoader.FILE_ENV, file.toString());
+    return new ConfigLoader(vertx, environment, properties);
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("deep-merges file < -conf < environment < system properties")
+  void mergesInPrecedenceOrder(Vertx vertx, VertxTestContext testContext) throws IOException {
+    Path file = file(new JsonObject()
+      .put("http", new JsonObject().put("port", 8080).put("host", "127.0.0.1").put("maxBodyBytes", 2048))
+      .put("blocking", new JsonObject().put("poolSize", 3).put("queueLimit", 7)));
+    JsonObject launcherConf = new JsonObject()
+      .put("blocking", new JsonObject().put("poolSize", 5))
+      .put("http", new JsonObject().put("port", 9000));
+    Properties properties = new Properties();
+    properties.setProperty("lanes.http.port", "9002");
+    properties.setProperty("java.vendor.url", "ignored");
+    loader(vertx, file, Map.of("HTTP_PORT", "9001", "HTTP_HOST", "0.0.0.0", "DATA_DIR", "/tmp/lanes-data"), properties)
+      .load(launcherConf)
+      .onComplete(testContext.succeeding(config -> testContext.verify(() -> {
+        assertEquals(9002, config.http().port(), "system property wins");
+        assertEquals("0.0.0.0", config.http().host(), "environment beats the file");
+        assertEquals(2048, config.http().maxBodyBytes(), "file keys the override does not name survive");
+        assertEquals(5, config.blocking().poolSize(), "-conf beats the file");
+        assertEquals(7, config.blocking().queueLimit(), "deep merge keeps sibling keys");
+        assertEquals("/tmp/lanes-data", config.files().dataDir());
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("fails with one line naming the key and the variable for HTTP_PORT=notaport")
+  void rejectsABadEnvironmentValue(Vertx vertx, VertxTestContext testContext) throws IOException {
+    Path file = file(new JsonObject());
+    loader(vertx, file, Map.of("HTTP_PORT", "notaport"), new Properties())
+      .load(new JsonObject())
+      .onComplete(testContext.failing(cause -> testContext.verify(() -> {
+        ConfigException error = assertInstanceOf(ConfigException.class, cause);
+        assertEquals("http.port", error.key());
+        assertTrue(error.getMessage().contains("HTTP_PORT"), error.getMessage());
+        assertFalse(error.getMessage().contains("\n"));
+        assertEquals(0, error.getStackTrace().length);
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("fails on a malformed config file instead of ignoring it")
+  void rejectsAMalformedFile(Vertx vertx, VertxTestContext testContext) throws IOException {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, "{ \"http\": ");
+    loader(vertx, file, Map.of(), new Properties())
+      .load(new JsonObject())
+      .onComplete(testContext.failing(cause -> testContext.verify(() -> {
+        assertInstanceOf(ConfigException.class, cause);
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("names the key of every invalid value")
+  void namesTheBadKey() {
+    Map<String, JsonObject> bad = Map.of(
+      "blocking.poolSize", new JsonObject().put("blocking", new JsonObject().put("poolSize", -1)),
+      "http.port", new JsonObject().put("http", new JsonObject().put("port", 70000)),
+      "files.fsync", new JsonObject().put("files", new JsonObject().put("fsync", "maybe")),
+      "roles", new JsonObject().put("roles", "http,gpu"),
+      "schedules[0].name", new JsonObject().put("schedules", new io.vertx.core.json.JsonArray().add(new JsonObject())),
+      "compute", new JsonObject().put("compute", 3),
+      "tasks.defaultSeconds", new JsonObject().put("tasks", new JsonObject().put("defaultSeconds", 10).put("maxSeconds", 5)),
+      "fanout.upstreams[0]", new JsonObject().put("fanout", new JsonObject().put("upstreams", "file:///etc/passwd")));
+    bad.forEach((key, json) -> {
+      ConfigException error = assertThrows(ConfigException.class, () -> LanesConfig.from(json), key);
+      assertEquals(key, error.key());
+    });
+  }
+
+  @Test
+  @DisplayName("fills every default, one HTTP and compute instance per core")
+  void appliesDefaults() {
+    LanesConfig config = LanesConfig.from(new JsonObject());
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(8080, config.http().port());
+    assertEquals("127.0.0.1", config.http().host());
+    assertEquals(cores, config.http().instances());
+    assertEquals(cores, config.compute().instances());
+    assertEquals(4, config.roles().size());
+    assertFalse(config.demo().allowEventLoopBlocking());
+    assertEquals(0, LanesConfig.from(new JsonObject().put("compute", new JsonObject().put("instances", 0)))
+      .compute().instances());
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("reads the shipped conf/config.json as valid")
+  void shippedConfigIsValid(Vertx vertx, VertxTestContext testContext) {
+    new ConfigLoader(vertx, Map.of(), new Properties())
+      .load(new JsonObject())
+      .onComplete(testContext.succeeding(config -> testContext.verify(() -> {
+        assertEquals(8080, config.http().port());
+        testContext.completeNow();
+      })));
+  }
+}

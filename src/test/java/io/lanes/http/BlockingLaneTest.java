@@ -1,0 +1,147 @@
+package io.lanes.http;
+
+import io.lanes.app.Node;
+import io.lanes.support.TestNodes;
+import io.lanes.support.Threads;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The blocking lane")
+class BlockingLaneTest {
+
+  /** The frame of the sleeping lambda in {@link CoreHandlers#sync}. */
+  private static final String SLEEP_FRAME = "CoreHandlers.lambda$sync";
+  private static final String POOL_THREADS = "lanes-blocking";
+
+  @TempDir
+  Path dataDir;
+
+  private WebClient client;
+
+  private Node deploy(Vertx vertx, int poolSize, int queueLimit) {
+    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+      .put("blocking", new JsonObject().put("poolSize", poolSize).put("queueLimit", queueLimit))));
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+      new PoolOptions().setHttp1MaxSize(32));
+    return node;
+  }
+
+  private Future<HttpResponse<Buffer>> get(Node node, String uri) {
+    return client.get(node.httpPort(), "127.0.0.1", uri).send();
+  }
+
+  /** Completes when {@code condition} holds, checked every 10 ms on a timer (never a sleep). */
+  static Future<Void> until(Vertx vertx, BooleanSupplier condition) {
+    Promise<Void> reached = Promise.promise();
+    vertx.setPeriodic(10, id -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(id);
+        reached.tryComplete();
+      }
+    });
+    return reached.future();
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("runs 8 concurrent /sync from one HTTP verticle in parallel, not one after another")
+  void runsConcurrentSleepsInParallel(Vertx vertx, VertxTestContext testContext) {
+    Node node = deploy(vertx, 8, 0);
+    List<Future<HttpResponse<Buffer>>> sleeps = new ArrayList<>();
+    TestNodes.deployHttp(vertx, node)
+      .compose(id -> {
+        for (int i = 0; i < 8; i++) {
+          sleeps.add(get(node, "/sync?seconds=3"));
+        }
+        // All 8 sleeping at the same moment means their run intervals overlap: ordered executeBlocking would show 1.
+        return until(vertx, () -> Threads.countInside(POOL_THREADS, SLEEP_FRAME) == 8);
+      })
+      .compose(allSleeping -> Future.all(sleeps))
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        for (Future<HttpResponse<Buffer>> sleep : sleeps) {
+          assertEquals(200, sleep.result().statusCode());
+        }
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("leaves /hello answering while every blocking worker is busy")
+  void helloAnswersWhileWorkersAreBusy(Vertx vertx, VertxTestContext testContext) {
+    Node node = deploy(vertx, 2, 2);
+    List<Future<HttpResponse<Buffer>>> sleeps = new ArrayList<>();
+    TestNodes.deployHttp(vertx, node)
+      .compose(id -> {
+        for (int i = 0; i < 4; i++) {
+          sleeps.add(get(node, "/sync?seconds=3"));
+        }
+        return until(vertx, () -> Threads.countInside(POOL_THREADS, SLEEP_FRAME) == 2);
+      })
+      .compose(busy -> get(node, "/hello"))
+      .onComplete(testContext.succeeding(hello -> testContext.verify(() -> {
+        assertEquals(200, hello.statusCode());
+        for (Future<HttpResponse<Buffer>> sleep : sleeps) {
+          assertFalse(sleep.isComplete(), "/hello had to wait for a /sync");
+        }
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answers 503 with Retry-After at once when running + waiting work reaches the bound")
+  void refusesPastTheBound(Vertx vertx, VertxTestContext testContext) {
+    Node node = deploy(vertx, 1, 1);
+    List<Future<HttpResponse<Buffer>>> admitted = new ArrayList<>();
+    TestNodes.deployHttp(vertx, node)
+      .compose(id -> {
+        admitted.add(get(node, "/sync?seconds=2"));
+        admitted.add(get(node, "/sync?seconds=2"));
+        return until(vertx, () -> node.blocking().lane().inFlight() == 2);
+      })
+      .compose(full -> get(node, "/sync?seconds=2"))
+      .onComplete(testContext.succeeding(refused -> testContext.verify(() -> {
+        assertEquals(503, refused.statusCode());
+        assertEquals("1", refused.getHeader("Retry-After"));
+        JsonObject body = refused.bodyAsJsonObject();
+        assertEquals("lane full", body.getString("error"));
+        assertEquals("blocking", body.getJsonObject("detail").getString("lane"));
+        for (Future<HttpResponse<Buffer>> sleep : admitted) {
+          assertFalse(sleep.isComplete(), "the refusal waited for admitted work");
+        }
+      })))
+      .compose(refused -> Future.all(admitted))
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        for (Future<HttpResponse<Buffer>> sleep : admitted) {
+          assertEquals(200, sleep.result().statusCode());
+        }
+        assertEquals(0, node.blocking().lane().inFlight());
+        testContext.completeNow();
+      })));
+  }
+}

@@ -1,0 +1,164 @@
+package io.lanes.http;
+
+import io.lanes.app.Node;
+import io.lanes.support.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The core routes")
+class CoreRoutesTest {
+
+  @TempDir
+  Path dataDir;
+
+  private Node node;
+  private WebClient client;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext testContext) {
+    node = TestNodes.node(vertx, TestNodes.config(dataDir,
+      new JsonObject().put("blocking", new JsonObject().put("maxSleepSeconds", 5))
+));
+    TestNodes.deployHttp(vertx, node).onComplete(testContext.succeedingThenComplete());
+  }
+
+  private WebClient client(Vertx vertx) {
+    if (client == null) {
+      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    }
+    return client;
+  }
+
+  private Future<HttpResponse<Buffer>> get(Vertx vertx, String uri) {
+    return client(vertx).get(uri).send();
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answer the FastAPI bodies on /, /hello, /sync and /async")
+  void answerTheOriginalBodies(Vertx vertx, VertxTestContext testContext) {
+    Future.all(
+        get(vertx, "/"),
+        get(vertx, "/hello"),
+        get(vertx, "/sync?seconds=0.05"),
+        get(vertx, "/async?seconds=1"),
+        get(vertx, "/async?seconds=0"))
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        List<HttpResponse<Buffer>> responses = all.list();
+        for (HttpResponse<Buffer> response : responses) {
+          assertEquals(200, response.statusCode(), response.bodyAsString());
+          assertEquals("application/json", response.getHeader("Content-Type"));
+        }
+        assertEquals(new JsonObject().put("Hello", "World"), responses.get(0).bodyAsJsonObject());
+        assertEquals(new JsonObject().put("message", "Hello world"), responses.get(1).bodyAsJsonObject());
+        assertEquals(new JsonObject().put("message", "Done").put("seconds", 0.05).put("lane", "blocking"),
+          responses.get(2).bodyAsJsonObject());
+        assertEquals(new JsonObject().put("message", "Done").put("seconds", 1).put("lane", "loop"),
+          responses.get(3).bodyAsJsonObject());
+        assertEquals(0, responses.get(4).bodyAsJsonObject().getInteger("seconds"));
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("report health and readiness as UP once the node is ready")
+  void reportHealthAndReadiness(Vertx vertx, VertxTestContext testContext) {
+    Future.all(get(vertx, "/health"), get(vertx, "/ready"))
+      .compose(before -> {
+        node.readiness().markReady();
+        return get(vertx, "/ready").map(after -> List.of(before.<HttpResponse<Buffer>>resultAt(0),
+          before.<HttpResponse<Buffer>>resultAt(1), after));
+      })
+      .onComplete(testContext.succeeding(responses -> testContext.verify(() -> {
+        HttpResponse<Buffer> health = responses.get(0);
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", health.bodyAsJsonObject().getString("status"));
+        HttpResponse<Buffer> starting = responses.get(1);
+        assertEquals(503, starting.statusCode());
+        assertEquals("starting", starting.bodyAsJsonObject().getString("detail"));
+        assertNotNull(starting.getHeader("Retry-After"));
+        HttpResponse<Buffer> ready = responses.get(2);
+        assertEquals(200, ready.statusCode());
+        assertEquals("UP", ready.bodyAsJsonObject().getString("status"));
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answer bad input with a JSON 400 naming the parameter, never a 500")
+  void rejectBadInput(Vertx vertx, VertxTestContext testContext) {
+    List<String> uris = new ArrayList<>();
+    for (String route : List.of("/sync", "/async")) {
+      uris.add(route);
+      uris.add(route + "?seconds=");
+      uris.add(route + "?seconds=abc");
+      uris.add(route + "?seconds=-1");
+      uris.add(route + "?seconds=5.001");
+      uris.add(route + "?seconds=6");
+      uris.add(route + "?seconds=1e999999999");
+      uris.add(route + "?seconds=0.0001");
+      uris.add(route + "?seconds=NaN");
+      uris.add(route + "?seconds=%27%3B%20DROP%20TABLE%20x");
+      uris.add(route + "?seconds=%E2%88%9E");
+    }
+    List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
+    uris.forEach(uri -> answers.add(get(vertx, uri)));
+    Future.all(answers).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+      for (int i = 0; i < uris.size(); i++) {
+        HttpResponse<Buffer> response = answers.get(i).result();
+        String uri = uris.get(i);
+        assertEquals(400, response.statusCode(), uri + " -> " + response.bodyAsString());
+        JsonObject body = response.bodyAsJsonObject();
+        assertEquals("bad parameter: seconds", body.getString("error"), uri);
+        assertEquals("seconds", body.getJsonObject("detail").getString("parameter"), uri);
+        assertFalse(response.bodyAsString().contains("Exception"), uri);
+      }
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answer unknown paths and wrong methods in JSON")
+  void answerRoutingErrorsInJson(Vertx vertx, VertxTestContext testContext) {
+    Future<HttpResponse<Buffer>> notFound = get(vertx, "/nope");
+    Future<HttpResponse<Buffer>> wrongMethod = client(vertx).request(HttpMethod.DELETE, "/hello").send();
+    Future<HttpResponse<Buffer>> postHello = client(vertx).post("/hello").sendBuffer(Buffer.buffer(new byte[4096]));
+    Future.all(notFound, wrongMethod, postHello).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+      assertEquals(404, notFound.result().statusCode());
+      assertEquals("not found", notFound.result().bodyAsJsonObject().getString("error"));
+      assertTrue(notFound.result().bodyAsJsonObject().getString("detail").contains("/nope"));
+      assertEquals(405, wrongMethod.result().statusCode());
+      assertEquals("method not allowed", wrongMethod.result().bodyAsJsonObject().getString("error"));
+      assertEquals(405, postHello.result().statusCode());
+      testContext.completeNow();
+    })));
+  }
+}
