@@ -38,6 +38,20 @@ public final class MainVerticle extends VerticleBase {
       });
   }
 
+  /**
+   * Runs after every child verticle has stopped (the HTTP front has drained its requests): waits for accepted background
+   * work within what is left of {@code shutdown.graceMs}, before the node's worker pools close.
+   */
+  @Override
+  public Future<?> stop() {
+    if (node == null) {
+      return Future.succeededFuture();
+    }
+    node.readiness().drain();
+    long deadline = node.readiness().drainingSince() + node.config().shutdown().graceMs();
+    return node.background().drain(vertx, deadline);
+  }
+
   /** The node, once {@link #start()} has built it (tests use it to find the bound port). */
   public Node node() {
     return node;

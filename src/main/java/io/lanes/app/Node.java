@@ -23,6 +23,7 @@ public final class Node {
   private final String id;
   private final LanesConfig config;
   private final Readiness readiness = new Readiness();
+  private final BackgroundWork background = new BackgroundWork();
   private final BlockingLane blocking;
   private final HealthChecks health;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
@@ -66,6 +67,11 @@ public final class Node {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Accepted work answered before it ran; drained at shutdown. */
+  public BackgroundWork background() {
+    return background;
   }
 
   public BlockingLane blocking() {

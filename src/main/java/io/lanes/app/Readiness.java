@@ -8,6 +8,7 @@ public final class Readiness {
   public enum State { STARTING, READY, DRAINING }
 
   private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+  private volatile long drainingSince;
 
   public State state() {
     return state.get();
@@ -24,6 +25,15 @@ public final class Readiness {
 
   /** Turns readiness DOWN for good; true for the caller that did it. */
   public boolean drain() {
-    return state.getAndSet(State.DRAINING) != State.DRAINING;
+    boolean first = state.getAndSet(State.DRAINING) != State.DRAINING;
+    if (first) {
+      drainingSince = System.currentTimeMillis();
+    }
+    return first;
+  }
+
+  /** When draining started (epoch ms): the shutdown grace counts from here. 0 while not draining. */
+  public long drainingSince() {
+    return drainingSince;
   }
 }

@@ -1,10 +1,10 @@
 package io.lanes.http;
 
 import io.lanes.app.Node;
+import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
 import io.lanes.support.Threads;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,18 +53,6 @@ class BlockingLaneTest {
     return client.get(node.httpPort(), "127.0.0.1", uri).send();
   }
 
-  /** Completes when {@code condition} holds, checked every 10 ms on a timer (never a sleep). */
-  static Future<Void> until(Vertx vertx, BooleanSupplier condition) {
-    Promise<Void> reached = Promise.promise();
-    vertx.setPeriodic(10, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        reached.tryComplete();
-      }
-    });
-    return reached.future();
-  }
-
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("runs 8 concurrent /sync from one HTTP verticle in parallel, not one after another")
@@ -78,7 +65,7 @@ class BlockingLaneTest {
           sleeps.add(get(node, "/sync?seconds=3"));
         }
         // All 8 sleeping at the same moment means their run intervals overlap: ordered executeBlocking would show 1.
-        return until(vertx, () -> Threads.countInside(POOL_THREADS, SLEEP_FRAME) == 8);
+        return Await.until(vertx, () -> Threads.countInside(POOL_THREADS, SLEEP_FRAME) == 8);
       })
       .compose(allSleeping -> Future.all(sleeps))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
@@ -100,7 +87,7 @@ class BlockingLaneTest {
         for (int i = 0; i < 4; i++) {
           sleeps.add(get(node, "/sync?seconds=3"));
         }
-        return until(vertx, () -> Threads.countInside(POOL_THREADS, SLEEP_FRAME) == 2);
+        return Await.until(vertx, () -> Threads.countInside(POOL_THREADS, SLEEP_FRAME) == 2);
       })
       .compose(busy -> get(node, "/hello"))
       .onComplete(testContext.succeeding(hello -> testContext.verify(() -> {
@@ -122,7 +109,7 @@ class BlockingLaneTest {
       .compose(id -> {
         admitted.add(get(node, "/sync?seconds=2"));
         admitted.add(get(node, "/sync?seconds=2"));
-        return until(vertx, () -> node.blocking().lane().inFlight() == 2);
+        return Await.until(vertx, () -> node.blocking().lane().inFlight() == 2);
       })
       .compose(full -> get(node, "/sync?seconds=2"))
       .onComplete(testContext.succeeding(refused -> testContext.verify(() -> {

@@ -2,6 +2,7 @@ package io.lanes.http;
 
 import io.lanes.app.Node;
 import io.lanes.app.Readiness;
+import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
 import io.lanes.support.Threads;
 import io.vertx.core.Future;
@@ -50,7 +51,7 @@ class GracefulShutdownTest {
     TestNodes.deployHttp(vertx, node)
       .compose(deploymentId -> {
         client.get(node.httpPort(), "127.0.0.1", "/sync?seconds=2").send().onComplete(inFlight);
-        return BlockingLaneTest.until(vertx, () -> Threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync") == 1)
+        return Await.until(vertx, () -> Threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync") == 1)
           .map(deploymentId);
       })
       .compose(deploymentId -> {
@@ -82,7 +83,7 @@ class GracefulShutdownTest {
     TestNodes.deployHttp(vertx, node)
       .compose(deploymentId -> {
         client.get(node.httpPort(), "127.0.0.1", "/sync?seconds=10").send().onComplete(tooLong);
-        return BlockingLaneTest.until(vertx, () -> Threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync") == 1)
+        return Await.until(vertx, () -> Threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync") == 1)
           .map(deploymentId);
       })
       .compose(vertx::undeploy)
