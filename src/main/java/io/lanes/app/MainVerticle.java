@@ -59,7 +59,9 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<Void> deployLanes(LanesConfig config) {
     node = Node.create(vertx, config);
-    Future<Void> deployed = Future.succeededFuture();
+    Future<Void> deployed = vertx.fileSystem().mkdirs(config.files().dataDir())
+      .compose(v -> node.ops().deployLagProbes(vertx))
+      .mapEmpty();
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(config));
     }

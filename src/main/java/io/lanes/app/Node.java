@@ -5,9 +5,8 @@ import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.lanes.ops.Observability;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
-import io.vertx.core.json.JsonObject;
 
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +25,15 @@ public final class Node {
   private final BackgroundWork background = new BackgroundWork();
   private final BlockingLane blocking;
   private final HealthChecks health;
+  private final Observability ops;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
 
-  private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health) {
+  private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health, Observability ops) {
     this.id = id;
     this.config = config;
     this.blocking = blocking;
     this.health = health;
+    this.ops = ops;
   }
 
   public static Node create(Vertx vertx, LanesConfig config) {
@@ -40,16 +41,12 @@ public final class Node {
     WorkerExecutor executor = vertx.createSharedWorkerExecutor(LanesConfig.Blocking.POOL_NAME,
       blockingConfig.poolSize(), blockingConfig.warnExecuteMs(), TimeUnit.MILLISECONDS);
     Lane blockingLane = new Lane("blocking", blockingConfig.capacity(), config.http().retryAfterSeconds());
-    Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx));
-    node.health.register("blocking-lane", promise -> promise.complete(laneStatus(blockingLane)));
+    Observability ops = Observability.create(vertx, config);
+    Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx), ops);
+    ops.bindLane(blockingLane);
+    ops.bindBackground(node.background);
+    ops.registerHealth(vertx, node.health, config.files().dataDir());
     return node;
-  }
-
-  private static Status laneStatus(Lane lane) {
-    JsonObject data = new JsonObject()
-      .put("inFlight", lane.inFlight())
-      .put("capacity", lane.capacity());
-    return lane.inFlight() < lane.capacity() ? Status.OK(data) : Status.KO(data.put("reason", "lane is full"));
   }
 
   private static String newId() {
@@ -76,6 +73,11 @@ public final class Node {
 
   public BlockingLane blocking() {
     return blocking;
+  }
+
+  /** Meters, lag probes and the health procedures that read them. */
+  public Observability ops() {
+    return ops;
   }
 
   public HealthChecks health() {

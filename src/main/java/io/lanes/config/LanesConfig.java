@@ -22,7 +22,8 @@ public record LanesConfig(
   Cluster cluster,
   Set<Role> roles,
   Shutdown shutdown,
-  Demo demo) {
+  Demo demo,
+  Ops ops) {
 
   private static final int MIB = 1024 * 1024;
 
@@ -40,7 +41,8 @@ public record LanesConfig(
       Cluster.from(root.section("cluster")),
       rolesFrom(root),
       Shutdown.from(root.section("shutdown")),
-      Demo.from(root.section("demo")));
+      Demo.from(root.section("demo")),
+      Ops.from(root.section("ops"), cores));
   }
 
   public boolean has(Role role) {
@@ -190,6 +192,24 @@ public record LanesConfig(
   public record Demo(boolean allowEventLoopBlocking) {
     static Demo from(ConfigReader r) {
       return new Demo(r.bool("allowEventLoopBlocking", false));
+    }
+  }
+
+  /**
+   * {@code ops}: observability. The event-loop lag probe ticks every {@code lagProbeIntervalMs} on each of
+   * {@code eventLoops} loops (0: Vert.x's default, 2 per core); health turns DOWN when a loop lags more than
+   * {@code lagThresholdMs} or a lane stays full longer than {@code laneSaturatedMs}; each check gets {@code healthTimeoutMs}.
+   */
+  public record Ops(long lagProbeIntervalMs, long lagThresholdMs, long laneSaturatedMs, long healthTimeoutMs,
+                    int eventLoops) {
+    static Ops from(ConfigReader r, int cores) {
+      int eventLoops = r.integer("eventLoops", 0, 0, 1024);
+      return new Ops(
+        r.longValue("lagProbeIntervalMs", 100, 10, 60_000),
+        r.longValue("lagThresholdMs", 500, 1, 600_000),
+        r.longValue("laneSaturatedMs", 10_000, 0, 3_600_000),
+        r.longValue("healthTimeoutMs", 1000, 1, 60_000),
+        eventLoops == 0 ? 2 * cores : eventLoops);
     }
   }
 

@@ -39,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/hello").handler(core::hello);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(node.health()));
     router.get("/ready").handler(core::ready);
+    router.get("/metrics").handler(node.ops().scrapeHandler());
     router.get("/sync").handler(core::validateSeconds).handler(core::sync);
     router.get("/async").handler(core::validateSeconds).handler(core::async);
 

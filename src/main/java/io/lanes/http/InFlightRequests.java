@@ -16,6 +16,8 @@ import java.util.Map;
 final class InFlightRequests implements Handler<RoutingContext> {
 
   static final String REQUEST_ID = "X-Request-Id";
+  /** Routing-context key a handler may set to name the lane it used, for the request log line. */
+  public static final String LANE = "lane";
   private static final Logger LOG = LoggerFactory.getLogger(InFlightRequests.class);
 
   private final String prefix;
@@ -32,8 +34,33 @@ final class InFlightRequests implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     requests.put(id, request.method() + " " + request.uri());
     ctx.response().putHeader(REQUEST_ID, id);
-    ctx.addEndHandler(done -> requests.remove(id));
+    long start = System.nanoTime();
+    ctx.addEndHandler(done -> {
+      requests.remove(id);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} {} {} {} {}ms lane={}", id, request.method(), request.path(), ctx.response().getStatusCode(),
+          (System.nanoTime() - start) / 1_000_000, laneOf(ctx));
+      }
+    });
     ctx.next();
+  }
+
+  private static String laneOf(RoutingContext ctx) {
+    String lane = ctx.get(LANE);
+    if (lane != null) {
+      return lane;
+    }
+    String path = ctx.request().path();
+    if (path.startsWith("/sync") || path.startsWith("/task/") || path.startsWith("/resource") || path.startsWith("/send")) {
+      return "blocking";
+    }
+    if (path.startsWith("/write")) {
+      return "files";
+    }
+    if (path.startsWith("/process") || path.startsWith("/jobs") || path.startsWith("/complex-task")) {
+      return "compute";
+    }
+    return "loop";
   }
 
   int size() {

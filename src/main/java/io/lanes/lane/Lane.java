@@ -19,6 +19,8 @@ public final class Lane {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong admitted = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  /** System.nanoTime() when the lane last became full; 0 while it has room. */
+  private volatile long fullSince;
 
   public Lane(String name, int capacity, int retryAfterSeconds) {
     if (capacity < 1) {
@@ -57,13 +59,27 @@ public final class Lane {
       }
       if (inFlight.compareAndSet(current, current + 1)) {
         admitted.incrementAndGet();
+        if (current + 1 == capacity) {
+          fullSince = System.nanoTime();
+        }
         return true;
       }
     }
   }
 
   public void release() {
-    inFlight.decrementAndGet();
+    if (inFlight.decrementAndGet() < capacity) {
+      fullSince = 0;
+    }
+  }
+
+  /** How long the lane has been full without a break, in nanoseconds; 0 when it has room. */
+  public long fullForNanos() {
+    long since = fullSince;
+    if (since == 0 || inFlight.get() < capacity) {
+      return 0;
+    }
+    return Math.max(1, System.nanoTime() - since);
   }
 
   public LaneFullException full() {

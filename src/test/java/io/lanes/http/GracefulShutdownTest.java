@@ -95,6 +95,27 @@ class GracefulShutdownTest {
       .onComplete(testContext.failing(cut -> testContext.completeNow()));
   }
 
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answers /ready with 503 while draining, before the listener closes")
+  void readinessTurnsDownFirst(Vertx vertx, VertxTestContext testContext) {
+    Node node = TestNodes.node(vertx, TestNodes.config(dataDir,
+      new JsonObject().put("shutdown", new JsonObject().put("drainDelayMs", 2000))));
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
+    TestNodes.deployHttp(vertx, node)
+      .compose(deploymentId -> {
+        node.readiness().markReady();
+        vertx.undeploy(deploymentId);
+        return Await.until(vertx, () -> node.readiness().state() == Readiness.State.DRAINING);
+      })
+      .compose(draining -> client.get(node.httpPort(), "127.0.0.1", "/ready").send())
+      .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
+        assertEquals(503, ready.statusCode());
+        assertEquals("draining", ready.bodyAsJsonObject().getString("detail"));
+        testContext.completeNow();
+      })));
+  }
+
   /** Tries a new TCP connection every 20 ms until one is refused. */
   private void refuseNewConnections(Vertx vertx, int port, Promise<Void> refused) {
     probe.connect(port, "127.0.0.1").onComplete(attempt -> {

@@ -1,0 +1,154 @@
+package io.lanes.ops;
+
+import io.lanes.app.BackgroundWork;
+import io.lanes.config.LanesConfig;
+import io.lanes.lane.Lane;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's meters and health procedures: the Prometheus registry behind {@code /metrics} (Vert.x's own when metrics are
+ * enabled through the launcher's {@code -options}, else a registry of ours with JVM meters), the {@code lanes_*} meters,
+ * the event-loop lag probes and the blocked-thread counter, and the health checks that read them.
+ */
+public final class Observability {
+
+  private final PrometheusMeterRegistry registry;
+  private final LanesConfig.Ops config;
+  private final Map<String, LagProbeVerticle.LoopLag> loops = new ConcurrentHashMap<>();
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+  private final BlockedThreadEvents blocked = BlockedThreadEvents.install();
+
+  private Observability(PrometheusMeterRegistry registry, LanesConfig.Ops config) {
+    this.registry = registry;
+    this.config = config;
+    FunctionCounter.builder("lanes.blocked.thread.events", blocked, BlockedThreadEvents::count)
+      .description("Blocked event-loop or worker threads reported by Vert.x's checker")
+      .register(registry);
+  }
+
+  public static Observability create(Vertx vertx, LanesConfig config) {
+    return new Observability(registryFor(vertx), config.ops());
+  }
+
+  private static PrometheusMeterRegistry registryFor(Vertx vertx) {
+    MeterRegistry shared = vertx.isMetricsEnabled() ? BackendRegistries.getDefaultNow() : null;
+    if (shared instanceof PrometheusMeterRegistry prometheus) {
+      return prometheus;
+    }
+    PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(own);
+    new JvmThreadMetrics().bindTo(own);
+    new ClassLoaderMetrics().bindTo(own);
+    new ProcessorMetrics().bindTo(own);
+    return own;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public Handler<RoutingContext> scrapeHandler() {
+    return PrometheusScrapingHandler.create(registry);
+  }
+
+  /** Meters for a lane ({@code lanes_lane_in_flight/admitted_total/rejected_total{lane}}) and a saturation check. */
+  public void bindLane(Lane lane) {
+    lanes.add(lane);
+    Gauge.builder("lanes.lane.in.flight", lane, Lane::inFlight)
+      .description("Work running or waiting in a lane").tag("lane", lane.name()).register(registry);
+    FunctionCounter.builder("lanes.lane.admitted", lane, Lane::admitted)
+      .description("Work a lane admitted").tag("lane", lane.name()).register(registry);
+    FunctionCounter.builder("lanes.lane.rejected", lane, Lane::rejected)
+      .description("Work a lane refused because it was full (503)").tag("lane", lane.name()).register(registry);
+  }
+
+  public void bindBackground(BackgroundWork background) {
+    Gauge.builder("lanes.background.pending", background, BackgroundWork::pending)
+      .description("Accepted work answered before it ran (log appends, tasks) and not yet done").register(registry);
+  }
+
+  public long blockedThreadEvents() {
+    return blocked.count();
+  }
+
+  /** Deploys one lag probe per event loop; completes when they all run. */
+  public Future<String> deployLagProbes(Vertx vertx) {
+    return vertx.deployVerticle(() -> new LagProbeVerticle(registry, config.lagProbeIntervalMs(), loops),
+      new DeploymentOptions().setInstances(config.eventLoops()));
+  }
+
+  /** The worst recent event-loop lag across probed loops, in milliseconds. */
+  public long worstLagMillis() {
+    long worst = 0;
+    for (LagProbeVerticle.LoopLag lag : loops.values()) {
+      worst = Math.max(worst, lag.recentMaxNanos());
+    }
+    return TimeUnit.NANOSECONDS.toMillis(worst);
+  }
+
+  /** Registers the node's health procedures, each bounded by {@code ops.healthTimeoutMs}. */
+  public void registerHealth(Vertx vertx, HealthChecks health, String dataDir) {
+    long timeout = config.healthTimeoutMs();
+    health.register("event-loop-lag", timeout, this::checkLag);
+    health.register("lanes", timeout, this::checkLanes);
+    health.register("data-dir", timeout, promise -> checkDataDir(vertx.fileSystem(), dataDir, promise));
+  }
+
+  private void checkLag(Promise<Status> promise) {
+    long worst = worstLagMillis();
+    JsonObject data = new JsonObject().put("worstLagMs", worst).put("thresholdMs", config.lagThresholdMs())
+      .put("loops", loops.size());
+    promise.complete(worst <= config.lagThresholdMs() ? Status.OK(data) : Status.KO(data));
+  }
+
+  private void checkLanes(Promise<Status> promise) {
+    JsonObject data = new JsonObject();
+    boolean up = true;
+    for (Lane lane : lanes) {
+      long fullMs = TimeUnit.NANOSECONDS.toMillis(lane.fullForNanos());
+      boolean saturated = lane.fullForNanos() > 0 && fullMs >= config.laneSaturatedMs();
+      up &= !saturated;
+      data.put(lane.name(), new JsonObject()
+        .put("inFlight", lane.inFlight())
+        .put("capacity", lane.capacity())
+        .put("fullForMs", fullMs)
+        .put("saturated", saturated));
+    }
+    promise.complete(up ? Status.OK(data) : Status.KO(data));
+  }
+
+  /** Writable means a scratch file can be created and deleted there (asynchronously: never on the loop's time). */
+  private static void checkDataDir(FileSystem fs, String dataDir, Promise<Status> promise) {
+    JsonObject data = new JsonObject().put("path", dataDir);
+    fs.createTempFile(dataDir, ".lanes-health-", ".tmp", (String) null)
+      .compose(fs::delete)
+      .onSuccess(v -> promise.complete(Status.OK(data)))
+      .onFailure(cause -> promise.complete(Status.KO(data.put("error", String.valueOf(cause.getMessage())))));
+  }
+}

@@ -1,0 +1,160 @@
+package io.lanes.ops;
+
+import io.lanes.app.Node;
+import io.lanes.support.Await;
+import io.lanes.support.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Observability")
+class ObservabilityTest {
+
+  @TempDir
+  Path dataDir;
+
+  private Vertx oneLoop;
+  private WebClient client;
+
+  @AfterEach
+  void closeOwnVertx() {
+    if (oneLoop != null) {
+      oneLoop.close().await();
+    }
+  }
+
+  /** A Vert.x with a single event loop and a fast blocked-thread checker: what a test blocks, the probe sees. */
+  private Vertx oneLoop() {
+    oneLoop = Vertx.vertx(new VertxOptions()
+      .setEventLoopPoolSize(1)
+      .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+      .setMaxEventLoopExecuteTime(50).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    return oneLoop;
+  }
+
+  private static void spinOnTheLoop(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private Future<HttpResponse<Buffer>> get(Node node, String uri) {
+    return client.get(node.httpPort(), "127.0.0.1", uri).send();
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("exposes the lanes meters on /metrics after matching traffic")
+  void exposesNamedMeters(Vertx vertx, VertxTestContext testContext) {
+    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+      .put("blocking", new JsonObject().put("poolSize", 1).put("queueLimit", 0))));
+    client = WebClient.create(vertx);
+    TestNodes.deployHttp(vertx, node)
+      .compose(id -> node.ops().deployLagProbes(vertx))
+      .compose(id -> {
+        Future<HttpResponse<Buffer>> admitted = get(node, "/sync?seconds=0.3");
+        return Await.until(vertx, () -> node.blocking().lane().inFlight() == 1)
+          .compose(v -> get(node, "/sync?seconds=0.3"))
+          .compose(refused -> admitted);
+      })
+      .compose(done -> get(node, "/metrics"))
+      .onComplete(testContext.succeeding(metrics -> testContext.verify(() -> {
+        assertEquals(200, metrics.statusCode());
+        String text = metrics.bodyAsString();
+        assertTrue(text.contains("lanes_lane_admitted_total{lane=\"blocking\"} 1.0"), text);
+        assertTrue(text.contains("lanes_lane_rejected_total{lane=\"blocking\"} 1.0"), text);
+        assertTrue(text.contains("lanes_lane_in_flight{lane=\"blocking\"} 0.0"), text);
+        assertTrue(text.contains("lanes_event_loop_lag_seconds_count{loop=\"vert.x-eventloop-thread-"), text);
+        assertTrue(text.contains("lanes_blocked_thread_events_total"), text);
+        assertTrue(text.contains("lanes_background_pending 0.0"), text);
+        assertTrue(text.contains("jvm_memory_used_bytes"), text);
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("reports event-loop lag when a loop is blocked on purpose, and none while it is free")
+  void reportsLag(VertxTestContext testContext) {
+    Vertx vertx = oneLoop();
+    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+      .put("ops", new JsonObject().put("eventLoops", 1).put("lagProbeIntervalMs", 20).put("lagThresholdMs", 150))));
+    node.ops().deployLagProbes(vertx)
+      .compose(id -> Await.until(vertx, () -> node.ops().registry().find("lanes.event.loop.lag").timer().count() >= 5))
+      .compose(v -> {
+        testContext.verify(() -> assertTrue(node.ops().worstLagMillis() < 150,
+          "a free loop lags " + node.ops().worstLagMillis() + " ms"));
+        vertx.runOnContext(block -> spinOnTheLoop(400));
+        return Await.until(vertx, () -> node.ops().worstLagMillis() >= 300);
+      })
+      .compose(v -> node.health().checkStatus("event-loop-lag"))
+      .onComplete(testContext.succeeding(status -> testContext.verify(() -> {
+        assertEquals(false, status.getUp(), "health reports the lag: " + status.getData());
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("counts a blocked-thread event from Vert.x's checker")
+  void countsBlockedThreads(VertxTestContext testContext) {
+    Vertx vertx = oneLoop();
+    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()));
+    long before = node.ops().blockedThreadEvents();
+    vertx.runOnContext(block -> spinOnTheLoop(400));
+    Await.until(vertx, () -> node.ops().blockedThreadEvents() > before)
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("turns health DOWN when the data dir is not writable, and UP again when it is back")
+  void healthFollowsTheDataDir(Vertx vertx, VertxTestContext testContext) throws IOException {
+    Path dir = Files.createDirectory(dataDir.resolve("data"));
+    Node node = TestNodes.node(vertx, TestNodes.config(dir, new JsonObject()));
+    client = WebClient.create(vertx);
+    TestNodes.deployHttp(vertx, node)
+      .compose(id -> get(node, "/health"))
+      .compose(up -> {
+        testContext.verify(() -> assertEquals(200, up.statusCode(), up.bodyAsString()));
+        return vertx.fileSystem().delete(dir.toString()).compose(v -> vertx.fileSystem().writeFile(dir.toString(), Buffer.buffer("x")));
+      })
+      .compose(v -> get(node, "/health"))
+      .compose(down -> {
+        testContext.verify(() -> {
+          assertEquals(503, down.statusCode(), down.bodyAsString());
+          JsonObject check = down.bodyAsJsonObject().getJsonArray("checks").stream()
+            .map(JsonObject.class::cast).filter(c -> "data-dir".equals(c.getString("id"))).findFirst().orElseThrow();
+          assertEquals("DOWN", check.getString("status"));
+        });
+        return vertx.fileSystem().delete(dir.toString()).compose(v -> vertx.fileSystem().mkdir(dir.toString()));
+      })
+      .compose(v -> get(node, "/health"))
+      .onComplete(testContext.succeeding(upAgain -> testContext.verify(() -> {
+        assertEquals(200, upAgain.statusCode(), upAgain.bodyAsString());
+        testContext.completeNow();
+      })));
+  }
+}
