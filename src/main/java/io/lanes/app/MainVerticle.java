@@ -4,6 +4,7 @@ import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
 import io.lanes.http.HttpVerticle;
+import io.lanes.schedule.SchedulerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -60,10 +61,19 @@ public final class MainVerticle extends VerticleBase {
   private Future<Void> deployLanes(LanesConfig config) {
     node = Node.create(vertx, config);
     Future<Void> deployed = Future.succeededFuture();
+    if (config.has(Role.SCHEDULER)) {
+      deployed = deployed.compose(v -> deployScheduler(config));
+    }
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(config));
     }
     return deployed;
+  }
+
+  private Future<Void> deployScheduler(LanesConfig config) {
+    return vertx
+      .deployVerticle(() -> new SchedulerVerticle(node), SchedulerVerticle.deploymentOptions(config))
+      .mapEmpty();
   }
 
   private Future<Void> deployHttp(LanesConfig config) {

@@ -3,6 +3,8 @@ package io.lanes.app;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
+import io.lanes.schedule.ScheduleBoard;
+import io.lanes.tasks.TaskRunner;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -27,6 +29,9 @@ public final class Node {
   private final BlockingLane blocking;
   private final HealthChecks health;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private final ScheduleBoard schedules = new ScheduleBoard();
+  /** Set once by {@link #create}, before the node is handed to any verticle. */
+  private TaskRunner tasks;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health) {
     this.id = id;
@@ -42,6 +47,7 @@ public final class Node {
     Lane blockingLane = new Lane("blocking", blockingConfig.capacity(), config.http().retryAfterSeconds());
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx));
     node.health.register("blocking-lane", promise -> promise.complete(laneStatus(blockingLane)));
+    node.tasks = TaskRunner.create(vertx, config, node.readiness, node.background);
     return node;
   }
 
@@ -76,6 +82,16 @@ public final class Node {
 
   public BlockingLane blocking() {
     return blocking;
+  }
+
+  /** Background tasks ({@code /task}, {@code /resource}): the {@code tasks} lane, pool {@code lanes-tasks}, their states. */
+  public TaskRunner tasks() {
+    return tasks;
+  }
+
+  /** The periodic jobs the node's SchedulerVerticle runs, and their stats. */
+  public ScheduleBoard schedules() {
+    return schedules;
   }
 
   public HealthChecks health() {

@@ -46,7 +46,7 @@ class MainVerticleTest {
       .compose(id -> client.get(main.node().httpPort(), "127.0.0.1", "/ready").send())
       .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
         assertEquals(200, ready.statusCode());
-        assertEquals(2, vertx.deploymentIDs().size(), "main + one HttpVerticle deployment of 2 instances");
+        assertEquals(3, vertx.deploymentIDs().size(), "main + the scheduler + one HttpVerticle deployment of 2 instances");
         testContext.completeNow();
       })));
   }
