@@ -4,6 +4,7 @@ import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
 import io.lanes.http.HttpVerticle;
+import io.lanes.schedule.SchedulerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,10 +63,19 @@ public final class MainVerticle extends VerticleBase {
     Future<Void> deployed = vertx.fileSystem().mkdirs(config.files().dataDir())
       .compose(v -> node.ops().deployLagProbes(vertx))
       .mapEmpty();
+    if (config.has(Role.SCHEDULER)) {
+      deployed = deployed.compose(v -> deployScheduler(config));
+    }
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(config));
     }
     return deployed;
+  }
+
+  private Future<Void> deployScheduler(LanesConfig config) {
+    return vertx
+      .deployVerticle(() -> new SchedulerVerticle(node), SchedulerVerticle.deploymentOptions(config))
+      .mapEmpty();
   }
 
   private Future<Void> deployHttp(LanesConfig config) {

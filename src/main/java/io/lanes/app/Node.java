@@ -3,6 +3,8 @@ package io.lanes.app;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
+import io.lanes.schedule.ScheduleBoard;
+import io.lanes.tasks.TaskRunner;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.lanes.ops.Observability;
@@ -27,6 +29,9 @@ public final class Node {
   private final HealthChecks health;
   private final Observability ops;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private final ScheduleBoard schedules = new ScheduleBoard();
+  /** Set once by {@link #create}, before the node is handed to any verticle. */
+  private TaskRunner tasks;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health, Observability ops) {
     this.id = id;
@@ -43,7 +48,10 @@ public final class Node {
     Lane blockingLane = new Lane("blocking", blockingConfig.capacity(), config.http().retryAfterSeconds());
     Observability ops = Observability.create(vertx, config);
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx), ops);
+    node.tasks = TaskRunner.create(vertx, config, node.readiness, node.background);
     ops.bindLane(blockingLane);
+    ops.bindLane(node.tasks.lane());
+    ops.bindTasks(node.tasks::queued, node.tasks::running);
     ops.bindBackground(node.background);
     ops.registerHealth(vertx, node.health, config.files().dataDir());
     return node;
@@ -78,6 +86,16 @@ public final class Node {
   /** Meters, lag probes and the health procedures that read them. */
   public Observability ops() {
     return ops;
+  }
+
+  /** Background tasks ({@code /task}, {@code /resource}): the {@code tasks} lane, pool {@code lanes-tasks}, their states. */
+  public TaskRunner tasks() {
+    return tasks;
+  }
+
+  /** The periodic jobs the node's SchedulerVerticle runs, and their stats. */
+  public ScheduleBoard schedules() {
+    return schedules;
   }
 
   public HealthChecks health() {

@@ -2,6 +2,8 @@ package io.lanes.http;
 
 import io.lanes.app.Node;
 import io.lanes.config.LanesConfig;
+import io.lanes.schedule.ScheduleHandlers;
+import io.lanes.tasks.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -42,6 +44,12 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(node.ops().scrapeHandler());
     router.get("/sync").handler(core::validateSeconds).handler(core::sync);
     router.get("/async").handler(core::validateSeconds).handler(core::async);
+    // tasks
+    TaskHandlers tasks = new TaskHandlers(node);
+    router.get("/task/:task_id").handler(tasks::validateSubmit).handler(tasks::submit);
+    router.get("/resource").handler(tasks::resource);
+    router.get("/tasks/:task_id").handler(tasks::status);
+    router.get("/schedules").handler(new ScheduleHandlers(node)::list);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);

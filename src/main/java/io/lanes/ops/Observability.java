@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A node's meters and health procedures: the Prometheus registry behind {@code /metrics} (Vert.x's own when metrics are
@@ -91,6 +93,20 @@ public final class Observability {
   public void bindBackground(BackgroundWork background) {
     Gauge.builder("lanes.background.pending", background, BackgroundWork::pending)
       .description("Accepted work answered before it ran (log appends, tasks) and not yet done").register(registry);
+  }
+
+  /** {@code lanes_tasks{state}} for the states a node holds now (queued, running). */
+  public void bindTasks(IntSupplier queued, IntSupplier running) {
+    Gauge.builder("lanes.tasks", queued, IntSupplier::getAsInt)
+      .description("Background tasks by state").tag("state", "queued").register(registry);
+    Gauge.builder("lanes.tasks", running, IntSupplier::getAsInt)
+      .description("Background tasks by state").tag("state", "running").register(registry);
+  }
+
+  /** {@code lanes_schedule_runs_total{job}}: runs of one periodic job on this node. */
+  public <T> void bindScheduleRuns(String job, T stats, ToDoubleFunction<T> runs) {
+    FunctionCounter.builder("lanes.schedule.runs", stats, runs)
+      .description("Runs of a periodic job on this node").tag("job", job).register(registry);
   }
 
   public long blockedThreadEvents() {

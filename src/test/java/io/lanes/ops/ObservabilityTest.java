@@ -89,6 +89,8 @@ class ObservabilityTest {
         assertTrue(text.contains("lanes_event_loop_lag_seconds_count{loop=\"vert.x-eventloop-thread-"), text);
         assertTrue(text.contains("lanes_blocked_thread_events_total"), text);
         assertTrue(text.contains("lanes_background_pending 0.0"), text);
+        assertTrue(text.contains("lanes_tasks{state=\"running\"} 0.0"), text);
+        assertTrue(text.contains("lanes_lane_admitted_total{lane=\"tasks\"}"), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), text);
         testContext.completeNow();
       })));

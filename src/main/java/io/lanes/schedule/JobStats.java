@@ -1,0 +1,90 @@
+package io.lanes.schedule;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * What one periodic job has done on this node: runs, runs skipped because the previous one was still going, failures,
+ * and the last run's times and error. Written by the scheduler, read by {@code GET /schedules} from any event loop.
+ */
+public final class JobStats {
+
+  private final String name;
+  private final long intervalMs;
+  private final boolean enabled;
+  private final String owner;
+  private long runs;
+  private long skipped;
+  private long failures;
+  private boolean running;
+  private Instant lastStartedAt;
+  private Instant lastFinishedAt;
+  private String lastError;
+
+  JobStats(String name, long intervalMs, boolean enabled, String owner) {
+    this.name = name;
+    this.intervalMs = intervalMs;
+    this.enabled = enabled;
+    this.owner = owner;
+  }
+
+  synchronized void started(Instant at) {
+    runs++;
+    running = true;
+    lastStartedAt = at;
+  }
+
+  /** The run that started last ended; {@code error} null when it succeeded (clearing the last error). */
+  synchronized void finished(Instant at, String error) {
+    running = false;
+    lastFinishedAt = at;
+    lastError = error;
+    if (error != null) {
+      failures++;
+    }
+  }
+
+  synchronized void skipped() {
+    skipped++;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public synchronized long runs() {
+    return runs;
+  }
+
+  public synchronized long skippedRuns() {
+    return skipped;
+  }
+
+  public synchronized long failures() {
+    return failures;
+  }
+
+  public synchronized boolean running() {
+    return running;
+  }
+
+  public synchronized String lastError() {
+    return lastError;
+  }
+
+  public synchronized JsonObject toJson() {
+    return new JsonObject()
+      .put("name", name)
+      .put("intervalMs", intervalMs)
+      .put("enabled", enabled)
+      .put("running", running)
+      .put("runs", runs)
+      .put("skipped", skipped)
+      .put("failures", failures)
+      .put("last_started_at", lastStartedAt == null ? null : lastStartedAt.toString())
+      .put("last_finished_at", lastFinishedAt == null ? null : lastFinishedAt.toString())
+      .put("last_error", lastError)
+      .put("owner", owner);
+  }
+}

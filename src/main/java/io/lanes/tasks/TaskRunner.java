@@ -1,0 +1,189 @@
+package io.lanes.tasks;
+
+import io.lanes.app.BackgroundWork;
+import io.lanes.app.Readiness;
+import io.lanes.config.LanesConfig;
+import io.lanes.http.ApiException;
+import io.lanes.lane.Lane;
+import io.lanes.registry.LocalRegistry;
+import io.lanes.registry.Registry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The background tasks of one node: admitted by the {@code tasks} lane ({@code tasks.maxRunning} running +
+ * {@code tasks.maxQueued} waiting), run on the named pool {@code lanes-tasks} ({@code tasks.maxRunning} threads, so its
+ * queue never holds more than the lane admitted), their state by id in a {@link Registry}, each accepted task tracked in
+ * {@link BackgroundWork} so a shutdown drains it. Shared by every HttpVerticle instance of the node.
+ */
+public final class TaskRunner {
+
+  public static final String POOL_NAME = "lanes-tasks";
+  public static final String LANE = "tasks";
+  /** Tasks started by {@code /resource} get ids {@code resource-1, resource-2, ...}; {@code /task} ids are integers. */
+  static final String RESOURCE_PREFIX = "resource-";
+  /** The id under which {@link BackgroundWork} tracks (and a cut shutdown names) a task. */
+  static final String BACKGROUND_PREFIX = "task-";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+  private final Lane lane;
+  private final WorkerExecutor executor;
+  private final Registry registry;
+  private final Readiness readiness;
+  private final BackgroundWork background;
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicLong resources = new AtomicLong();
+
+  TaskRunner(Lane lane, WorkerExecutor executor, Registry registry, Readiness readiness, BackgroundWork background) {
+    this.lane = lane;
+    this.executor = executor;
+    this.registry = registry;
+    this.readiness = readiness;
+    this.background = background;
+  }
+
+  /** The node's runner; its pool belongs to the calling context (the main verticle's) and closes with it. */
+  public static TaskRunner create(Vertx vertx, LanesConfig config, Readiness readiness, BackgroundWork background) {
+    LanesConfig.Tasks tasks = config.tasks();
+    // A task may legitimately hold its thread for tasks.maxSeconds: only warn past that.
+    long warnMs = Math.max(config.blocking().warnExecuteMs(), tasks.maxSeconds() * 1000L + 1000);
+    WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, tasks.maxRunning(), warnMs, TimeUnit.MILLISECONDS);
+    Lane lane = new Lane(LANE, tasks.maxRunning() + tasks.maxQueued(), config.http().retryAfterSeconds());
+    Registry registry = new LocalRegistry(tasks.retentionCount(), tasks.retentionMs(), TaskStates::isTerminal);
+    return new TaskRunner(lane, executor, registry, readiness, background);
+  }
+
+  /**
+   * Accepts task {@code id} and starts it in the background. The future holds its {@code queued} state once accepted, or
+   * fails at once: 503 while the node drains, {@link io.lanes.lane.LaneFullException} past the bound, 409 while a task
+   * with this id is queued or running (a finished id may be used again).
+   */
+  public Future<JsonObject> submit(String id, TaskBody body) {
+    if (readiness.state() == Readiness.State.DRAINING) {
+      return Future.failedFuture(draining());
+    }
+    if (!lane.tryAcquire()) {
+      return Future.failedFuture(lane.full());
+    }
+    JsonObject queued = TaskStates.queued(id, Instant.now());
+    return claim(id, queued)
+      .onFailure(refused -> lane.release())
+      .map(claimed -> {
+        background.track(BACKGROUND_PREFIX + id, run(id, claimed, body));
+        return claimed;
+      });
+  }
+
+  /** A task nobody asked for by id ({@code /resource}): the same bound, state and drain, under a generated id. */
+  public Future<JsonObject> submitUnnamed(TaskBody body) {
+    return submit(RESOURCE_PREFIX + resources.incrementAndGet(), body);
+  }
+
+  /** The state of task {@code id}, or {@code null} when unknown or forgotten. */
+  public Future<JsonObject> state(String id) {
+    return registry.get(id);
+  }
+
+  public Lane lane() {
+    return lane;
+  }
+
+  /** Tasks whose body is running now. */
+  public int running() {
+    return running.get();
+  }
+
+  /** Tasks admitted and not yet running. */
+  public int queued() {
+    return Math.max(0, lane.inFlight() - running.get());
+  }
+
+  /**
+   * Stores {@code queued} under {@code id} unless a task with that id is still active. Compare-and-set only, so two nodes
+   * sharing a cluster-wide registry cannot both claim one id.
+   */
+  private Future<JsonObject> claim(String id, JsonObject queued) {
+    return registry.putIfAbsent(id, queued)
+      .compose(existing -> {
+        if (existing == null) {
+          return Future.succeededFuture(queued);
+        }
+        if (!TaskStates.isTerminal(existing)) {
+          return Future.failedFuture(alreadyActive(id, existing.getString(TaskStates.STATE)));
+        }
+        return registry.replace(id, existing, queued)
+          .compose(replaced -> replaced
+            ? Future.succeededFuture(queued)
+            : Future.failedFuture(alreadyActive(id, null)));
+      });
+  }
+
+  /** Runs the body on the pool; completes (never fails) once the final state is stored, then frees the lane slot. */
+  private Future<JsonObject> run(String id, JsonObject queued, TaskBody body) {
+    AtomicReference<Future<JsonObject>> runningState = new AtomicReference<>();
+    Future<Void> ran;
+    try {
+      ran = executor.executeBlocking(() -> {
+        runningState.set(markRunning(id, queued));
+        try {
+          LOG.info("Starting Task {}", id);
+          body.run();
+          LOG.info("Finished Task {}", id);
+          return null;
+        } finally {
+          running.decrementAndGet();
+        }
+      }, false);
+    } catch (RuntimeException poolClosed) {
+      ran = Future.failedFuture(poolClosed);
+    }
+    return ran
+      .transform(outcome -> {
+        if (outcome.failed()) {
+          LOG.warn("Task {} failed: {}", id, TaskStates.describe(outcome.cause()));
+        }
+        // The running state is written from the worker thread: the final state goes after it, never before.
+        Future<JsonObject> before = runningState.get() == null ? Future.succeededFuture(queued) : runningState.get();
+        return before.compose(state -> store(id, TaskStates.finished(state, Instant.now(), outcome.cause())));
+      })
+      .andThen(stored -> lane.release());
+  }
+
+  private Future<JsonObject> markRunning(String id, JsonObject queued) {
+    running.incrementAndGet();
+    return store(id, TaskStates.running(queued, Instant.now()));
+  }
+
+  /** Stores a transition of a task this node owns; a registry failure is logged, never fatal to the task. */
+  private Future<JsonObject> store(String id, JsonObject state) {
+    return registry.put(id, state)
+      .map(stored -> state)
+      .recover(failure -> {
+        LOG.error("Could not store state {} of task {}", state.getString(TaskStates.STATE), id, failure);
+        return Future.succeededFuture(state);
+      });
+  }
+
+  private static ApiException alreadyActive(String id, String state) {
+    JsonObject detail = new JsonObject().put("id", id);
+    if (state != null) {
+      detail.put("state", state);
+    }
+    return new ApiException(409, "task already queued or running", detail);
+  }
+
+  private static ApiException draining() {
+    return new ApiException(503, "draining", "this node is shutting down and takes no new tasks");
+  }
+}
