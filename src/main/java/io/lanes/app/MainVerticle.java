@@ -3,6 +3,7 @@ package io.lanes.app;
 import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
+import io.lanes.files.FileLane;
 import io.lanes.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -60,6 +61,8 @@ public final class MainVerticle extends VerticleBase {
   private Future<Void> deployLanes(LanesConfig config) {
     node = Node.create(vertx, config);
     Future<Void> deployed = Future.succeededFuture();
+    // files: the data directory, and the FileWriterVerticles on a node with the files role
+    deployed = deployed.compose(v -> FileLane.deploy(vertx, node));
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(config));
     }

@@ -1,6 +1,7 @@
 package io.lanes.app;
 
 import io.lanes.config.LanesConfig;
+import io.lanes.files.FileLane;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
 import io.vertx.core.Vertx;
@@ -27,6 +28,8 @@ public final class Node {
   private final BlockingLane blocking;
   private final HealthChecks health;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  /** Set once by {@link #create}. */
+  private FileLane files;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health) {
     this.id = id;
@@ -42,6 +45,8 @@ public final class Node {
     Lane blockingLane = new Lane("blocking", blockingConfig.capacity(), config.http().retryAfterSeconds());
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx));
     node.health.register("blocking-lane", promise -> promise.complete(laneStatus(blockingLane)));
+    node.files = FileLane.create(vertx, config);
+    node.health.register("files-lane", promise -> promise.complete(laneStatus(node.files.writes())));
     return node;
   }
 
@@ -76,6 +81,11 @@ public final class Node {
 
   public BlockingLane blocking() {
     return blocking;
+  }
+
+  /** The file lane: data directory, {@code files} admission, writer and log appender. */
+  public FileLane files() {
+    return files;
   }
 
   public HealthChecks health() {

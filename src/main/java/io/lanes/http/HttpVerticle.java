@@ -2,8 +2,11 @@ package io.lanes.http;
 
 import io.lanes.app.Node;
 import io.lanes.config.LanesConfig;
+import io.lanes.files.FileHandlers;
+import io.lanes.files.WriteMode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -41,6 +44,16 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/ready").handler(core::ready);
     router.get("/sync").handler(core::validateSeconds).handler(core::sync);
     router.get("/async").handler(core::validateSeconds).handler(core::async);
+    // files
+    FileHandlers files = new FileHandlers(vertx, node);
+    router.route("/write").method(HttpMethod.GET).method(HttpMethod.POST).handler(files.validateWrite()).handler(files::write);
+    router.route("/write_with_thread").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite(WriteMode.BLOCKING)).handler(files::write);
+    router.route("/write_async").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite(WriteMode.ASYNC)).handler(files::write);
+    router.route("/write_bad").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite(WriteMode.EVENT_LOOP)).handler(files::write);
+    router.post("/send").handler(files.sendBody()).handler(files::send);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
