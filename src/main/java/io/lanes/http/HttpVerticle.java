@@ -46,7 +46,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/async").handler(core::validateSeconds).handler(core::async);
     // files
     FileHandlers files = new FileHandlers(vertx, node);
-    router.route("/write").method(HttpMethod.GET).method(HttpMethod.POST).handler(files.validateWrite()).handler(files::write);
+    router.route("/write").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite()).handler(files::write);
     router.route("/write_with_thread").method(HttpMethod.GET).method(HttpMethod.POST)
       .handler(files.validateWrite(WriteMode.BLOCKING)).handler(files::write);
     router.route("/write_async").method(HttpMethod.GET).method(HttpMethod.POST)
