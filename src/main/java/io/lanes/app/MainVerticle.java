@@ -3,6 +3,7 @@ package io.lanes.app;
 import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
+import io.lanes.files.FileLane;
 import io.lanes.http.HttpVerticle;
 import io.lanes.schedule.SchedulerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -60,9 +61,9 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<Void> deployLanes(LanesConfig config) {
     node = Node.create(vertx, config);
-    Future<Void> deployed = vertx.fileSystem().mkdirs(config.files().dataDir())
-      .compose(v -> node.ops().deployLagProbes(vertx))
-      .mapEmpty();
+    Future<Void> deployed = node.ops().deployLagProbes(vertx).mapEmpty();
+    // files: the data directory, and the FileWriterVerticles on a node with the files role
+    deployed = deployed.compose(v -> FileLane.deploy(vertx, node));
     if (config.has(Role.SCHEDULER)) {
       deployed = deployed.compose(v -> deployScheduler(config));
     }

@@ -1,6 +1,7 @@
 package io.lanes.app;
 
 import io.lanes.config.LanesConfig;
+import io.lanes.files.FileLane;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
 import io.lanes.schedule.ScheduleBoard;
@@ -32,6 +33,8 @@ public final class Node {
   private final ScheduleBoard schedules = new ScheduleBoard();
   /** Set once by {@link #create}, before the node is handed to any verticle. */
   private TaskRunner tasks;
+  /** Set once by {@link #create}. */
+  private FileLane files;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health, Observability ops) {
     this.id = id;
@@ -49,8 +52,10 @@ public final class Node {
     Observability ops = Observability.create(vertx, config);
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx), ops);
     node.tasks = TaskRunner.create(vertx, config, node.readiness, node.background);
+    node.files = FileLane.create(vertx, config);
     ops.bindLane(blockingLane);
     ops.bindLane(node.tasks.lane());
+    ops.bindLane(node.files.writes());
     ops.bindTasks(node.tasks::queued, node.tasks::running);
     ops.bindBackground(node.background);
     ops.registerHealth(vertx, node.health, config.files().dataDir());
@@ -96,6 +101,11 @@ public final class Node {
   /** The periodic jobs the node's SchedulerVerticle runs, and their stats. */
   public ScheduleBoard schedules() {
     return schedules;
+  }
+
+  /** The file lane: data directory, {@code files} admission, writer and log appender. */
+  public FileLane files() {
+    return files;
   }
 
   public HealthChecks health() {

@@ -83,9 +83,10 @@ public record LanesConfig(
     }
   }
 
-  /** {@code files}: the data directory and the file-writer lane. */
+  /** {@code files}: the data directory, the file-writer lane and the {@code /send} log appender. */
   public record Files(String dataDir, int writerInstances, long defaultBytes, long maxBytes, int chunkBytes,
-                      boolean fsync, boolean keep, int queueLimit, long writeTimeoutMs, long staleTempMs) {
+                      boolean fsync, boolean keep, int queueLimit, long writeTimeoutMs, long staleTempMs,
+                      int logQueueBytes) {
     static Files from(ConfigReader r) {
       long maxBytes = r.longValue("maxBytes", 1024L * MIB, 0, Long.MAX_VALUE / 2);
       long defaultBytes = r.longValue("defaultBytes", 16L * MIB, 0, Long.MAX_VALUE / 2);
@@ -102,7 +103,13 @@ public record LanesConfig(
         r.bool("keep", false),
         r.integer("queueLimit", 64, 0, 1_000_000),
         r.longValue("writeTimeoutMs", 120_000, 1, 3_600_000),
-        r.longValue("staleTempMs", 600_000, 1, Long.MAX_VALUE / 2));
+        r.longValue("staleTempMs", 600_000, 1, Long.MAX_VALUE / 2),
+        r.integer("logQueueBytes", 8 * MIB, 1024, 1024 * MIB));
+    }
+
+    /** The admission bound of the {@code files} lane: writers running plus writes waiting for one. */
+    public int capacity() {
+      return writerInstances + queueLimit;
     }
   }
 

@@ -4,8 +4,11 @@ import io.lanes.app.Node;
 import io.lanes.config.LanesConfig;
 import io.lanes.schedule.ScheduleHandlers;
 import io.lanes.tasks.TaskHandlers;
+import io.lanes.files.FileHandlers;
+import io.lanes.files.WriteMode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -50,6 +53,17 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/resource").handler(tasks::resource);
     router.get("/tasks/:task_id").handler(tasks::status);
     router.get("/schedules").handler(new ScheduleHandlers(node)::list);
+    // files
+    FileHandlers files = new FileHandlers(vertx, node);
+    router.route("/write").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite()).handler(files::write);
+    router.route("/write_with_thread").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite(WriteMode.BLOCKING)).handler(files::write);
+    router.route("/write_async").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite(WriteMode.ASYNC)).handler(files::write);
+    router.route("/write_bad").method(HttpMethod.GET).method(HttpMethod.POST)
+      .handler(files.validateWrite(WriteMode.EVENT_LOOP)).handler(files::write);
+    router.post("/send").handler(files.sendBody()).handler(files::send);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);

@@ -1,6 +1,6 @@
 package io.lanes.schedule;
 
-import io.lanes.files.ScratchFiles;
+import io.lanes.files.TempFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * The {@code scratch-sweeper} job: deletes the file lane's temp files ({@link ScratchFiles}) under the data directory that
+ * The {@code scratch-sweeper} job: deletes the file lane's temp files ({@link TempFiles}) under the data directory that
  * nobody has written for {@code files.staleTempMs}, i.e. left by a crash. A temp file being written is younger than that
  * (each chunk touches it), and one renamed away meanwhile is simply gone.
  */
@@ -57,7 +57,7 @@ public final class ScratchSweeper implements PeriodicJob {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
         if (attributes.isRegularFile()
-          && ScratchFiles.isScratch(file.getFileName().toString())
+          && TempFiles.isTemp(file)
           && attributes.lastModifiedTime().toMillis() < staleBefore
           && Files.deleteIfExists(file)) {
           LOG.debug("Deleted stale temp file {}", file);

@@ -1,6 +1,6 @@
 package io.lanes.schedule;
 
-import io.lanes.files.ScratchFiles;
+import io.lanes.files.TempFiles;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +34,9 @@ class ScratchSweeperTest {
   @Test
   @DisplayName("deletes only the file lane's temp files older than files.staleTempMs, also in subdirectories")
   void deletesStaleTempFilesOnly() throws IOException {
-    Path crashed = file(ScratchFiles.PREFIX + "a1b2" + ScratchFiles.SUFFIX, 2 * STALE_MS);
-    Path crashedDeeper = file("uploads/" + ScratchFiles.PREFIX + "c3d4" + ScratchFiles.SUFFIX, 2 * STALE_MS);
-    Path beingWritten = file(ScratchFiles.PREFIX + "e5f6" + ScratchFiles.SUFFIX, 1000);
+    Path crashed = file(TempFiles.TEMP_PREFIX + "a1b2" + TempFiles.TEMP_SUFFIX, 2 * STALE_MS);
+    Path crashedDeeper = file("uploads/" + TempFiles.TEMP_PREFIX + "c3d4" + TempFiles.TEMP_SUFFIX, 2 * STALE_MS);
+    Path beingWritten = file(TempFiles.TEMP_PREFIX + "e5f6" + TempFiles.TEMP_SUFFIX, 1000);
     Path finalFile = file("report.bin", 2 * STALE_MS);
     Path otherTemp = file("other.tmp", 2 * STALE_MS);
 

@@ -1,0 +1,148 @@
+package io.lanes.files;
+
+import io.lanes.config.LanesConfig;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.CopyOptions;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.file.OpenOptions;
+
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * The {@code async} mode of {@code /write}: the same temp-file life cycle as {@link ChunkedFileWriter}, done with Vert.x
+ * {@link AsyncFile} from the event loop, never blocking it. Back-pressure keeps at most {@value #QUEUED_CHUNKS} chunks
+ * queued in the file at any time, so memory stays O(chunk) however large the write.
+ */
+public final class AsyncFileWriter {
+
+  /** Chunks the file may have queued before the pump waits for its drain handler. */
+  static final int QUEUED_CHUNKS = 4;
+
+  private final Vertx vertx;
+  private final Path dataDir;
+  private final int chunkBytes;
+  private final boolean fsync;
+  private final boolean keep;
+
+  AsyncFileWriter(Vertx vertx, Path dataDir, int chunkBytes, boolean fsync, boolean keep) {
+    this.vertx = vertx;
+    this.dataDir = dataDir;
+    this.chunkBytes = chunkBytes;
+    this.fsync = fsync;
+    this.keep = keep;
+  }
+
+  static AsyncFileWriter from(Vertx vertx, LanesConfig.Files files) {
+    return new AsyncFileWriter(vertx, Path.of(files.dataDir()), files.chunkBytes(), files.fsync(), files.keep());
+  }
+
+  /** Writes {@code bytes} bytes; the future holds how many were written. Call it from an event loop. */
+  public Future<Long> write(long bytes) {
+    return writeWith(file -> new ChunkPump(file, bytes, chunkBytes).start());
+  }
+
+  /** The temp-file life cycle around {@code content}; tests use it to fail a write half-way. */
+  Future<Long> writeWith(Function<AsyncFile, Future<Long>> content) {
+    FileSystem fs = vertx.fileSystem();
+    Path temp = TempFiles.newTemp(dataDir);
+    String tempName = temp.toString();
+    return fs.open(tempName, new OpenOptions().setWrite(true).setCreateNew(true))
+      .compose(file -> closeAfter(file, content.apply(file).compose(written -> forced(file, written)))
+        .compose(written -> finish(fs, temp).map(written))
+        .recover(failure -> fs.delete(tempName).transform(deleted -> Future.failedFuture(failure))));
+  }
+
+  private Future<Long> forced(AsyncFile file, long written) {
+    return fsync ? file.flush().map(written) : Future.succeededFuture(written);
+  }
+
+  /** Closes {@code file} once {@code written} completes, either way; a failed close fails a successful write. */
+  private static Future<Long> closeAfter(AsyncFile file, Future<Long> written) {
+    return written.transform(result -> file.close().transform(closed -> {
+      if (result.failed()) {
+        return Future.failedFuture(result.cause());
+      }
+      return closed.failed() ? Future.failedFuture(closed.cause()) : Future.succeededFuture(result.result());
+    }));
+  }
+
+  private Future<Void> finish(FileSystem fs, Path temp) {
+    if (keep) {
+      return fs.move(temp.toString(), TempFiles.finalNameOf(temp).toString(), new CopyOptions().setAtomicMove(true));
+    }
+    return fs.delete(temp.toString());
+  }
+
+  /**
+   * Writes N bytes to an {@link AsyncFile} in chunks of one shared, never-modified buffer, stopping whenever the file's
+   * write queue is full and resuming from its drain handler. Confined to the event loop that opened the file.
+   */
+  static final class ChunkPump {
+
+    private final AsyncFile file;
+    private final long bytes;
+    private final Buffer chunk;
+    private final Promise<Long> done = Promise.promise();
+    private long remaining;
+    private int pending;
+    private int maxPending;
+    private boolean failed;
+
+    ChunkPump(AsyncFile file, long bytes, int chunkBytes) {
+      this.file = file;
+      this.bytes = bytes;
+      this.remaining = bytes;
+      this.chunk = Buffer.buffer(new byte[(int) Math.min(chunkBytes, Math.max(bytes, 1))]);
+      for (int i = 0; i < chunk.length(); i++) {
+        chunk.setByte(i, (byte) 'a');
+      }
+    }
+
+    Future<Long> start() {
+      file.setWriteQueueMaxSize(chunk.length() * QUEUED_CHUNKS);
+      file.drainHandler(v -> writeMore());
+      writeMore();
+      return done.future();
+    }
+
+    /**
+     * The most chunks this pump ever had written but not yet acknowledged: {@link AsyncFileWriter#QUEUED_CHUNKS} plus at most one, as
+     * the file calls its drain handler just before the callback of the write that made room.
+     */
+    int maxPending() {
+      return maxPending;
+    }
+
+    private void writeMore() {
+      while (remaining > 0 && !failed && !file.writeQueueFull()) {
+        int size = (int) Math.min(chunk.length(), remaining);
+        remaining -= size;
+        pending++;
+        maxPending = Math.max(maxPending, pending);
+        file.write(size == chunk.length() ? chunk : chunk.slice(0, size)).onComplete(this::written);
+      }
+      completeWhenAllWritten();
+    }
+
+    private void written(AsyncResult<Void> result) {
+      pending--;
+      if (result.failed()) {
+        failed = true;
+        done.tryFail(result.cause());
+      }
+      completeWhenAllWritten();
+    }
+
+    private void completeWhenAllWritten() {
+      if (remaining == 0 && pending == 0 && !failed) {
+        done.tryComplete(bytes);
+      }
+    }
+  }
+}

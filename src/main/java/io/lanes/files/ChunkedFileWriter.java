@@ -1,0 +1,102 @@
+package io.lanes.files;
+
+import io.lanes.config.LanesConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * The blocking write behind the {@code worker}, {@code blocking} and {@code event-loop} modes: N bytes streamed in
+ * {@code files.chunkBytes} chunks through one reused buffer (memory O(chunk)) into a temp file of the data directory,
+ * forced to disk when {@code files.fsync}, then deleted or, with {@code files.keep}, renamed atomically to its final
+ * name. The temp file is removed on every failure path. Plain {@code java.nio}: call it only where blocking is allowed.
+ */
+public final class ChunkedFileWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkedFileWriter.class);
+  private static final byte FILL = 'a';
+
+  private final Path dataDir;
+  private final int chunkBytes;
+  private final boolean fsync;
+  private final boolean keep;
+
+  ChunkedFileWriter(Path dataDir, int chunkBytes, boolean fsync, boolean keep) {
+    this.dataDir = dataDir;
+    this.chunkBytes = chunkBytes;
+    this.fsync = fsync;
+    this.keep = keep;
+  }
+
+  static ChunkedFileWriter from(LanesConfig.Files files) {
+    return new ChunkedFileWriter(Path.of(files.dataDir()), files.chunkBytes(), files.fsync(), files.keep());
+  }
+
+  /** Writes {@code bytes} bytes; returns how many were written. Blocks the calling thread for the whole write. */
+  public long write(long bytes) throws IOException {
+    return writeWith(channel -> writeChunks(channel, bytes, chunkBytes));
+  }
+
+  /** The temp-file life cycle around {@code content}; tests use it to fail a write half-way. */
+  long writeWith(Content content) throws IOException {
+    Path temp = TempFiles.newTemp(dataDir);
+    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      long written;
+      try (channel) {
+        written = content.writeTo(channel);
+        if (fsync) {
+          channel.force(true);
+        }
+      }
+      if (keep) {
+        Files.move(temp, TempFiles.finalNameOf(temp), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.delete(temp);
+      }
+      return written;
+    } catch (Throwable failure) {
+      deleteQuietly(temp, failure);
+      throw failure;
+    }
+  }
+
+  /** Writes {@code bytes} bytes to {@code out}, one {@code chunkBytes} buffer at a time. */
+  static long writeChunks(WritableByteChannel out, long bytes, int chunkBytes) throws IOException {
+    byte[] fill = new byte[(int) Math.min(chunkBytes, Math.max(bytes, 1))];
+    Arrays.fill(fill, FILL);
+    ByteBuffer chunk = ByteBuffer.wrap(fill);
+    long remaining = bytes;
+    while (remaining > 0) {
+      chunk.clear().limit((int) Math.min(chunk.capacity(), remaining));
+      while (chunk.hasRemaining()) {
+        remaining -= out.write(chunk);
+      }
+    }
+    return bytes;
+  }
+
+  private static void deleteQuietly(Path temp, Throwable cause) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      LOG.warn("Could not delete temp file {} after a failed write", temp, e);
+    }
+  }
+
+  /** What goes into the temp file. */
+  @FunctionalInterface
+  interface Content {
+    long writeTo(FileChannel channel) throws IOException;
+  }
+}

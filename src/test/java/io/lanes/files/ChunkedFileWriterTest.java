@@ -1,0 +1,96 @@
+package io.lanes.files;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("The chunked blocking writer")
+class ChunkedFileWriterTest {
+
+  private static final int CHUNK = 4096;
+
+  @TempDir
+  Path dataDir;
+
+  @Test
+  @DisplayName("writes exactly N bytes of 'a' and, when kept, renames the file to its final name")
+  void writesExactlyNBytes() throws IOException {
+    for (long bytes : new long[] {0, 1, CHUNK - 1, CHUNK, 3 * CHUNK, 1_000_003}) {
+      Path dir = Files.createDirectory(dataDir.resolve("n" + bytes));
+      assertKeptExactly(dir, bytes, new ChunkedFileWriter(dir, CHUNK, true, true).write(bytes));
+    }
+  }
+
+  private static void assertKeptExactly(Path dir, long bytes, long written) throws IOException {
+
+    assertEquals(bytes, written);
+    List<Path> files = list(dir);
+    assertEquals(1, files.size(), files.toString());
+    Path kept = files.get(0);
+    assertFalse(TempFiles.isTemp(kept), kept.toString());
+    assertTrue(kept.getFileName().toString().startsWith(TempFiles.FINAL_PREFIX), kept.toString());
+    assertEquals(bytes, Files.size(kept));
+    if (bytes > 0) {
+      assertEquals('a', Files.newInputStream(kept).read());
+    }
+  }
+
+  @Test
+  @DisplayName("deletes the file after writing it unless files.keep is set")
+  void deletesScratchFiles() throws IOException {
+    assertEquals(100_000, new ChunkedFileWriter(dataDir, CHUNK, false, false).write(100_000));
+    assertEquals(List.of(), list(dataDir));
+  }
+
+  @Test
+  @DisplayName("removes its temp file when the write fails half-way, and reports the failure")
+  void removesTempFileOnFailure() throws IOException {
+    ChunkedFileWriter writer = new ChunkedFileWriter(dataDir, CHUNK, false, true);
+    IOException failure = assertThrows(IOException.class, () -> writer.writeWith(channel -> {
+      ChunkedFileWriter.writeChunks(channel, 10 * CHUNK, CHUNK);
+      List<Path> during = list(dataDir);
+      assertEquals(1, during.size());
+      assertTrue(TempFiles.isTemp(during.get(0)), "the write in progress goes to a temp file: " + during);
+      throw new IOException("No space left on device");
+    }));
+
+    assertEquals("No space left on device", failure.getMessage());
+    assertEquals(List.of(), list(dataDir));
+  }
+
+  @Test
+  @DisplayName("fails without leaving anything when the data directory is not a directory")
+  void failsOnABadDataDir() throws IOException {
+    Path notADir = Files.writeString(dataDir.resolve("data"), "a file where the data dir should be");
+
+    assertThrows(IOException.class, () -> new ChunkedFileWriter(notADir, CHUNK, false, false).write(10));
+    assertEquals(List.of(notADir), list(dataDir));
+  }
+
+  @Test
+  @DisplayName("recognises temp names by prefix and suffix")
+  void recognisesTempNames() {
+    Path temp = TempFiles.newTemp(dataDir);
+    assertTrue(TempFiles.isTemp(temp));
+    assertFalse(TempFiles.isTemp(TempFiles.finalNameOf(temp)));
+    assertFalse(TempFiles.isTemp(dataDir.resolve(TempFiles.TEMP_PREFIX + TempFiles.TEMP_SUFFIX)));
+    assertFalse(TempFiles.isTemp(dataDir.resolve("log.txt")));
+  }
+
+  static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
+  }
+}
