@@ -2,6 +2,8 @@ package io.lanes.http;
 
 import io.lanes.app.Node;
 import io.lanes.config.LanesConfig;
+import io.lanes.fanout.EmbeddedUpstreams;
+import io.lanes.fanout.FanoutHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,6 +22,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Node node;
   private HttpServer server;
   private InFlightRequests inFlight;
+  private FanoutHandlers fanout;
 
   public HttpVerticle(Node node) {
     this.node = node;
@@ -41,6 +44,15 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/ready").handler(core::ready);
     router.get("/sync").handler(core::validateSeconds).handler(core::sync);
     router.get("/async").handler(core::validateSeconds).handler(core::async);
+
+    // fanout
+    fanout = new FanoutHandlers(vertx, node);
+    EmbeddedUpstreams stubs = new EmbeddedUpstreams(vertx, config.fanout());
+    router.get("/fetch-data").handler(fanout::fetchData);
+    router.get("/fetch").handler(fanout::fetch);
+    router.get("/upstream/json").handler(stubs::validateShape).handler(stubs::json);
+    router.get("/upstream/uuid").handler(stubs::validateShape).handler(stubs::uuid);
+    router.get("/upstream/ip").handler(stubs::validateShape).handler(stubs::ip);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
@@ -70,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
       long graceTimer = vertx.setTimer(Math.max(1, shutdown.graceMs()), id -> inFlight.logUnfinished(shutdown.graceMs()));
       return server.shutdown(shutdown.graceMs(), TimeUnit.MILLISECONDS)
         .andThen(done -> vertx.cancelTimer(graceTimer));
-    });
+    }).eventually(fanout::close);
   }
 
   private static HttpServerOptions serverOptions(LanesConfig.Http http) {
