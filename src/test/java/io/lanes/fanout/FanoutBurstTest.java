@@ -71,8 +71,6 @@ class FanoutBurstTest {
           assertEquals("timeout", outcome(body, 1), body.encode());
           assertEquals(fastOutcome.equals("ok") ? 200 : 502, response.statusCode(), body.encode());
         }
-        assertTrue(fast.maxInFlight() <= POOL_SIZE, "never more than the pool at the upstream: " + fast.maxInFlight());
-        assertTrue(hanging.maxInFlight() <= POOL_SIZE, "never more than the pool at the upstream: " + hanging.maxInFlight());
       }))
       // Every timed-out request was reset; what stays open is idle keep-alive, at most one pool's worth per upstream.
       .compose(node -> Await.until(vertx, () -> hanging.inFlight() == 0 && fast.inFlight() == 0
