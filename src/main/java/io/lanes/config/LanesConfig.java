@@ -160,8 +160,12 @@ public record LanesConfig(
     }
   }
 
-  /** {@code fanout}: the upstreams of {@code /fetch-data}; none configured means this node's embedded stubs. */
-  public record Fanout(List<String> upstreams, long timeoutMs, int poolSize, int maxBodyBytes, long maxDelayMs) {
+  /**
+   * {@code fanout}: the upstreams of {@code /fetch-data}; none configured means this node's embedded stubs.
+   * {@code stubMaxBytes} bounds the {@code ?bytes=} of the embedded stubs.
+   */
+  public record Fanout(List<String> upstreams, long timeoutMs, int poolSize, int maxBodyBytes, long maxDelayMs,
+                       int stubMaxBytes) {
     static Fanout from(ConfigReader r) {
       List<String> upstreams = r.strings("upstreams", List.of());
       for (int i = 0; i < upstreams.size(); i++) {
@@ -175,7 +179,8 @@ public record LanesConfig(
         r.longValue("timeoutMs", 2000, 1, 600_000),
         r.integer("poolSize", 32, 1, 10_000),
         r.integer("maxBodyBytes", 1024 * 1024, 1, 256 * MIB),
-        r.longValue("maxDelayMs", 10_000, 0, 600_000));
+        r.longValue("maxDelayMs", 10_000, 0, 600_000),
+        r.integer("stubMaxBytes", 2 * MIB, 0, 256 * MIB));
     }
   }
 

@@ -6,6 +6,8 @@ import io.lanes.schedule.ScheduleHandlers;
 import io.lanes.tasks.TaskHandlers;
 import io.lanes.files.FileHandlers;
 import io.lanes.files.WriteMode;
+import io.lanes.fanout.EmbeddedUpstreams;
+import io.lanes.fanout.FanoutHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -25,6 +27,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Node node;
   private HttpServer server;
   private InFlightRequests inFlight;
+  private FanoutHandlers fanout;
 
   public HttpVerticle(Node node) {
     this.node = node;
@@ -65,6 +68,15 @@ public final class HttpVerticle extends VerticleBase {
       .handler(files.validateWrite(WriteMode.EVENT_LOOP)).handler(files::write);
     router.post("/send").handler(files.sendBody()).handler(files::send);
 
+    // fanout
+    fanout = new FanoutHandlers(vertx, node);
+    EmbeddedUpstreams stubs = new EmbeddedUpstreams(vertx, config.fanout());
+    router.get("/fetch-data").handler(fanout::fetchData);
+    router.get("/fetch").handler(fanout::fetch);
+    router.get("/upstream/json").handler(stubs::validateShape).handler(stubs::json);
+    router.get("/upstream/uuid").handler(stubs::validateShape).handler(stubs::uuid);
+    router.get("/upstream/ip").handler(stubs::validateShape).handler(stubs::ip);
+
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
@@ -93,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
       long graceTimer = vertx.setTimer(Math.max(1, shutdown.graceMs()), id -> inFlight.logUnfinished(shutdown.graceMs()));
       return server.shutdown(shutdown.graceMs(), TimeUnit.MILLISECONDS)
         .andThen(done -> vertx.cancelTimer(graceTimer));
-    });
+    }).eventually(fanout::close);
   }
 
   private static HttpServerOptions serverOptions(LanesConfig.Http http) {

@@ -6,6 +6,7 @@ import io.lanes.lane.Lane;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -107,6 +108,15 @@ public final class Observability {
   public <T> void bindScheduleRuns(String job, T stats, ToDoubleFunction<T> runs) {
     FunctionCounter.builder("lanes.schedule.runs", stats, runs)
       .description("Runs of a periodic job on this node").tag("job", job).register(registry);
+  }
+
+  /** {@code lanes_fanout_upstream_seconds{upstream,outcome}}: one finished upstream call of the fan-out. */
+  public void recordUpstreamCall(String upstream, String outcome, long elapsedNanos) {
+    Timer.builder("lanes.fanout.upstream")
+      .description("Upstream calls of /fetch-data, /fetch and /complex-task, by outcome")
+      .tags("upstream", upstream, "outcome", outcome)
+      .register(registry)
+      .record(elapsedNanos, TimeUnit.NANOSECONDS);
   }
 
   public long blockedThreadEvents() {

@@ -79,6 +79,7 @@ class ObservabilityTest {
           .compose(v -> get(node, "/sync?seconds=0.3"))
           .compose(refused -> admitted);
       })
+      .compose(done -> get(node, "/fetch-data"))
       .compose(done -> get(node, "/metrics"))
       .onComplete(testContext.succeeding(metrics -> testContext.verify(() -> {
         assertEquals(200, metrics.statusCode());
@@ -92,6 +93,7 @@ class ObservabilityTest {
         assertTrue(text.contains("lanes_tasks{state=\"running\"} 0.0"), text);
         assertTrue(text.contains("lanes_lane_admitted_total{lane=\"tasks\"}"), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), text);
+        assertTrue(text.contains("lanes_fanout_upstream_seconds_count{outcome=\"ok\""), text);
         testContext.completeNow();
       })));
   }
