@@ -1,5 +1,6 @@
 package io.lanes.app;
 
+import io.lanes.compute.ComputeVerticle;
 import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
@@ -60,10 +61,19 @@ public final class MainVerticle extends VerticleBase {
   private Future<Void> deployLanes(LanesConfig config) {
     node = Node.create(vertx, config);
     Future<Void> deployed = Future.succeededFuture();
+    if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
+      deployed = deployed.compose(v -> deployCompute(config));
+    }
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(config));
     }
     return deployed;
+  }
+
+  private Future<Void> deployCompute(LanesConfig config) {
+    return vertx
+      .deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(config.compute()))
+      .mapEmpty();
   }
 
   private Future<Void> deployHttp(LanesConfig config) {

@@ -1,5 +1,6 @@
 package io.lanes.app;
 
+import io.lanes.compute.ComputeClient;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
@@ -27,6 +28,7 @@ public final class Node {
   private final BlockingLane blocking;
   private final HealthChecks health;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private ComputeClient compute;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health) {
     this.id = id;
@@ -42,6 +44,8 @@ public final class Node {
     Lane blockingLane = new Lane("blocking", blockingConfig.capacity(), config.http().retryAfterSeconds());
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx));
     node.health.register("blocking-lane", promise -> promise.complete(laneStatus(blockingLane)));
+    node.compute = ComputeClient.create(vertx, node.id, config, node.background);
+    node.health.register("compute-lane", promise -> promise.complete(laneStatus(node.compute.lane())));
     return node;
   }
 
@@ -76,6 +80,11 @@ public final class Node {
 
   public BlockingLane blocking() {
     return blocking;
+  }
+
+  /** The sending side of the compute lane: admission, requests to the compute verticles, async job state. */
+  public ComputeClient compute() {
+    return compute;
   }
 
   public HealthChecks health() {

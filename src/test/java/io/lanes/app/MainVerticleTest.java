@@ -3,6 +3,7 @@ package io.lanes.app;
 import io.lanes.config.ConfigException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
@@ -42,7 +43,8 @@ class MainVerticleTest {
   void deploysAndTurnsReady(Vertx vertx, VertxTestContext testContext) {
     MainVerticle main = new MainVerticle();
     client = WebClient.create(vertx);
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf(new JsonObject())))
+    JsonObject httpOnly = new JsonObject().put("roles", new JsonArray().add("http"));
+    vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf(httpOnly)))
       .compose(id -> client.get(main.node().httpPort(), "127.0.0.1", "/ready").send())
       .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
         assertEquals(200, ready.statusCode());
