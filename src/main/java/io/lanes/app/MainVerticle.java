@@ -1,5 +1,6 @@
 package io.lanes.app;
 
+import io.lanes.compute.ComputeVerticle;
 import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
@@ -64,6 +65,9 @@ public final class MainVerticle extends VerticleBase {
     Future<Void> deployed = node.ops().deployLagProbes(vertx).mapEmpty();
     // files: the data directory, and the FileWriterVerticles on a node with the files role
     deployed = deployed.compose(v -> FileLane.deploy(vertx, node));
+    if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
+      deployed = deployed.compose(v -> deployCompute(config));
+    }
     if (config.has(Role.SCHEDULER)) {
       deployed = deployed.compose(v -> deployScheduler(config));
     }
@@ -76,6 +80,12 @@ public final class MainVerticle extends VerticleBase {
   private Future<Void> deployScheduler(LanesConfig config) {
     return vertx
       .deployVerticle(() -> new SchedulerVerticle(node), SchedulerVerticle.deploymentOptions(config))
+      .mapEmpty();
+  }
+
+  private Future<Void> deployCompute(LanesConfig config) {
+    return vertx
+      .deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(config.compute()))
       .mapEmpty();
   }
 

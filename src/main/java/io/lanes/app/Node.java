@@ -1,5 +1,6 @@
 package io.lanes.app;
 
+import io.lanes.compute.ComputeClient;
 import io.lanes.config.LanesConfig;
 import io.lanes.files.FileLane;
 import io.lanes.lane.BlockingLane;
@@ -35,6 +36,7 @@ public final class Node {
   private TaskRunner tasks;
   /** Set once by {@link #create}. */
   private FileLane files;
+  private ComputeClient compute;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health, Observability ops) {
     this.id = id;
@@ -53,10 +55,13 @@ public final class Node {
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx), ops);
     node.tasks = TaskRunner.create(vertx, config, node.readiness, node.background);
     node.files = FileLane.create(vertx, config);
+    node.compute = ComputeClient.create(vertx, node.id, config, node.background);
     ops.bindLane(blockingLane);
     ops.bindLane(node.tasks.lane());
     ops.bindLane(node.files.writes());
+    ops.bindLane(node.compute.lane());
     ops.bindTasks(node.tasks::queued, node.tasks::running);
+    ops.bindJobs(() -> node.compute.activeJobs(ComputeClient.QUEUED), () -> node.compute.activeJobs(ComputeClient.RUNNING));
     ops.bindBackground(node.background);
     ops.registerHealth(vertx, node.health, config.files().dataDir());
     return node;
@@ -106,6 +111,11 @@ public final class Node {
   /** The file lane: data directory, {@code files} admission, writer and log appender. */
   public FileLane files() {
     return files;
+  }
+
+  /** The sending side of the compute lane: admission, requests to the compute verticles, async job state. */
+  public ComputeClient compute() {
+    return compute;
   }
 
   public HealthChecks health() {

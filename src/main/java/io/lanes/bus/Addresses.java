@@ -7,7 +7,14 @@ public final class Addresses {
   public static final String FILES_WRITE = "lanes.files.write";
   /** CPU jobs: {@code ComputeVerticle} instances on any node consume it (cluster-visible). */
   public static final String COMPUTE_JOBS = "lanes.compute.jobs";
+  /** Prefix of the per-node address where compute verticles report that an async job has started: see {@link #computeStarted}. */
+  public static final String COMPUTE_STARTED = "lanes.compute.started";
 
   private Addresses() {
+  }
+
+  /** Where a compute verticle reports the start of an async job sent by node {@code nodeId} (consumed on that node). */
+  public static String computeStarted(String nodeId) {
+    return COMPUTE_STARTED + "." + nodeId;
   }
 }

@@ -113,9 +113,13 @@ public record LanesConfig(
     }
   }
 
-  /** {@code compute}: the ComputeVerticle pool {@code lanes-compute}. {@code instances} may be 0 on a node that only sends. */
+  /**
+   * {@code compute}: the ComputeVerticle pool {@code lanes-compute}. {@code instances} may be 0 on a node that only sends.
+   * {@code queueLimit} bounds the jobs this node has in flight (sent, not yet answered); finished {@code /jobs} are kept
+   * {@code retentionCount} / {@code retentionMs}.
+   */
   public record Compute(int instances, int poolSize, int queueLimit, long timeoutMs, long maxIterations,
-                        long maxLimit, long maxRounds) {
+                        long maxLimit, long maxRounds, int retentionCount, long retentionMs) {
     public static final String POOL_NAME = "lanes-compute";
 
     static Compute from(ConfigReader r, int cores) {
@@ -123,11 +127,13 @@ public record LanesConfig(
       return new Compute(
         instances,
         r.integer("poolSize", Math.max(instances, 1), 1, 1024),
-        r.integer("queueLimit", 64, 0, 1_000_000),
+        r.integer("queueLimit", 64, 1, 1_000_000),
         r.longValue("timeoutMs", 10_000, 1, 3_600_000),
         r.longValue("maxIterations", 2_000_000_000L, 1, Long.MAX_VALUE / 2),
         r.longValue("maxLimit", 50_000_000L, 1, Integer.MAX_VALUE - 1L),
-        r.longValue("maxRounds", 10_000_000L, 1, Long.MAX_VALUE / 2));
+        r.longValue("maxRounds", 10_000_000L, 1, Long.MAX_VALUE / 2),
+        r.integer("retentionCount", 1000, 0, 1_000_000),
+        r.longValue("retentionMs", 3_600_000, 0, Long.MAX_VALUE / 2));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lanes.http;
 
 import io.lanes.app.Node;
+import io.lanes.compute.ComputeHandlers;
 import io.lanes.config.LanesConfig;
 import io.lanes.schedule.ScheduleHandlers;
 import io.lanes.tasks.TaskHandlers;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,16 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/upstream/uuid").handler(stubs::validateShape).handler(stubs::uuid);
     router.get("/upstream/ip").handler(stubs::validateShape).handler(stubs::ip);
 
+    // compute
+    ComputeHandlers compute = new ComputeHandlers(vertx, node);
+    Future<Void> computeStarts = compute.listen();
+    router.get("/process").handler(compute::validateProcess).handler(compute::process);
+    router.post("/jobs")
+      .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+      .handler(compute::validateJob)
+      .handler(compute::submit);
+    router.get("/jobs/:id").handler(compute::status);
+
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
@@ -85,8 +97,8 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions(config.http())).requestHandler(router);
     // A negative port makes every instance share one random port (port 0 would give each its own).
     int port = config.http().port() == 0 ? -1 : config.http().port();
-    return server
-      .listen(port, config.http().host())
+    return computeStarts
+      .compose(v -> server.listen(port, config.http().host()))
       .onSuccess(bound -> node.httpBound(bound.actualPort()));
   }
 

@@ -98,10 +98,19 @@ public final class Observability {
 
   /** {@code lanes_tasks{state}} for the states a node holds now (queued, running). */
   public void bindTasks(IntSupplier queued, IntSupplier running) {
-    Gauge.builder("lanes.tasks", queued, IntSupplier::getAsInt)
+    // Suppliers are usually lambdas nobody else holds: keep them, or Micrometer's weak reference reports NaN.
+    Gauge.builder("lanes.tasks", queued, IntSupplier::getAsInt).strongReference(true)
       .description("Background tasks by state").tag("state", "queued").register(registry);
-    Gauge.builder("lanes.tasks", running, IntSupplier::getAsInt)
+    Gauge.builder("lanes.tasks", running, IntSupplier::getAsInt).strongReference(true)
       .description("Background tasks by state").tag("state", "running").register(registry);
+  }
+
+  /** {@code lanes_jobs{state}} for the async compute jobs a node holds now (queued, running). */
+  public void bindJobs(IntSupplier queued, IntSupplier running) {
+    Gauge.builder("lanes.jobs", queued, IntSupplier::getAsInt).strongReference(true)
+      .description("Async compute jobs by state").tag("state", "queued").register(registry);
+    Gauge.builder("lanes.jobs", running, IntSupplier::getAsInt).strongReference(true)
+      .description("Async compute jobs by state").tag("state", "running").register(registry);
   }
 
   /** {@code lanes_schedule_runs_total{job}}: runs of one periodic job on this node. */

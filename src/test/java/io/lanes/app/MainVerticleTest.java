@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,9 +42,7 @@ class MainVerticleTest {
   void deploysAndTurnsReady(Vertx vertx, VertxTestContext testContext) {
     MainVerticle main = new MainVerticle();
     client = WebClient.create(vertx);
-    // Only the http role, so the count below is not changed by other lanes' deployments.
-    JsonObject httpOnly = conf(new JsonObject().put("roles", List.of("http")));
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(httpOnly))
+    vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf(new JsonObject())))
       .compose(id -> client.get(main.node().httpPort(), "127.0.0.1", "/ready").send())
       .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
         assertEquals(200, ready.statusCode());

@@ -92,6 +92,9 @@ class ObservabilityTest {
         assertTrue(text.contains("lanes_background_pending 0.0"), text);
         assertTrue(text.contains("lanes_tasks{state=\"running\"} 0.0"), text);
         assertTrue(text.contains("lanes_lane_admitted_total{lane=\"tasks\"}"), text);
+        assertTrue(text.contains("lanes_jobs{state=\"queued\"} 0.0"), text);
+        assertTrue(text.contains("lanes_lane_in_flight{lane=\"compute\"} 0.0"), text);
+        assertTrue(text.contains("lanes_lane_in_flight{lane=\"files\"} 0.0"), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), text);
         assertTrue(text.contains("lanes_fanout_upstream_seconds_count{outcome=\"ok\""), text);
         testContext.completeNow();

@@ -1,0 +1,93 @@
+package io.lanes.compute;
+
+import io.lanes.bus.Addresses;
+import io.lanes.bus.FailureCodes;
+import io.lanes.config.LanesConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The compute verticle")
+class ComputeVerticleTest {
+
+  private static final String NODE = "compute-test-node";
+  private static final DeliveryOptions TWO_SECONDS = new DeliveryOptions().setSendTimeout(2000);
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext testContext) {
+    LanesConfig.Compute compute = LanesConfig.from(new JsonObject()
+      .put("compute", new JsonObject().put("instances", 1).put("poolSize", 1).put("maxIterations", 1_000_000))).compute();
+    vertx.deployVerticle(() -> new ComputeVerticle(NODE, compute, ComputeJobs.standard()), ComputeVerticle.deploymentOptions(compute))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  private static JsonObject job(String type, JsonObject params) {
+    return new JsonObject().put("type", type).put("params", params).put("deadline", System.currentTimeMillis() + 2000);
+  }
+
+  private static void assertRecipientFailure(Throwable failure, int code) {
+    ReplyException reply = assertInstanceOf(ReplyException.class, failure);
+    assertEquals(ReplyFailure.RECIPIENT_FAILURE, reply.failureType());
+    assertEquals(code, reply.failureCode(), reply.getMessage());
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answers result, elapsed_ms, node and the lanes-compute thread it ran on")
+  void repliesWithResultAndThread(Vertx vertx, VertxTestContext testContext) {
+    vertx.eventBus().<JsonObject>request(Addresses.COMPUTE_JOBS, job("primes", new JsonObject().put("limit", 100)), TWO_SECONDS)
+      .map(Message::body)
+      .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
+        assertEquals(25, reply.getLong("result"));
+        assertEquals(NODE, reply.getString("node"));
+        assertTrue(reply.getString("thread").startsWith(LanesConfig.Compute.POOL_NAME + "-"), reply.getString("thread"));
+        assertTrue(reply.getLong("elapsed_ms") >= 0);
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("fails with BAD_REQUEST on an unknown type, on parameters over its own limits, and on a non-JSON message")
+  void failsBadJobsWithBadRequest(Vertx vertx, VertxTestContext testContext) {
+    vertx.eventBus().request(Addresses.COMPUTE_JOBS, job("nope", new JsonObject()), TWO_SECONDS)
+      .onComplete(testContext.failing(unknown -> testContext.verify(() -> assertRecipientFailure(unknown, FailureCodes.BAD_REQUEST))))
+      .recover(e -> vertx.eventBus().request(Addresses.COMPUTE_JOBS,
+        job("sum-mod", new JsonObject().put("iterations", 2_000_000)), TWO_SECONDS))
+      .onComplete(testContext.failing(tooMany -> testContext.verify(() -> assertRecipientFailure(tooMany, FailureCodes.BAD_REQUEST))))
+      .recover(e -> vertx.eventBus().request(Addresses.COMPUTE_JOBS, "not json", TWO_SECONDS))
+      .onComplete(testContext.failing(text -> testContext.verify(() -> {
+        assertRecipientFailure(text, FailureCodes.BAD_REQUEST);
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("fails with DEADLINE, without running it, a job whose deadline passed while it waited")
+  void failsLateJobsWithDeadline(Vertx vertx, VertxTestContext testContext) {
+    JsonObject late = job("sum-mod", new JsonObject()).put("deadline", System.currentTimeMillis() - 1);
+    vertx.eventBus().request(Addresses.COMPUTE_JOBS, late, TWO_SECONDS)
+      .onComplete(testContext.failing(failure -> testContext.verify(() -> {
+        assertRecipientFailure(failure, FailureCodes.DEADLINE);
+        testContext.completeNow();
+      })));
+  }
+}
