@@ -1,6 +1,7 @@
 package io.lanes.fanout;
 
 import io.lanes.app.Node;
+import io.lanes.compute.ScoreJob;
 import io.lanes.http.ApiException;
 import io.lanes.http.Responses;
 import io.vertx.core.Future;
@@ -73,8 +74,44 @@ public final class FanoutHandlers {
       .onFailure(ctx::fail);
   }
 
+  /**
+   * {@code /complex-task}: fetches the first target's JSON on the loop, then scores it on the compute lane (job type
+   * {@code score}). An upstream that gives no JSON document is 502; a compute timeout is 504 (FailureHandler).
+   */
+  public void complexTask(RoutingContext ctx) {
+    long started = System.nanoTime();
+    client.fetch(first())
+      .compose(FanoutHandlers::documentOf)
+      .compose(document -> {
+        long fetched = System.nanoTime();
+        return node.compute()
+          .run(ScoreJob.TYPE, new JsonObject().put(ScoreJob.DOCUMENT, document))
+          .map(reply -> new JsonObject()
+            .put("processed", true)
+            .put("score", reply.getValue("result"))
+            .put("fetch_ms", TimeUnit.NANOSECONDS.toMillis(fetched - started))
+            .put("compute_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fetched))
+            .put("node", reply.getString("node")));
+      })
+      .onSuccess(body -> Responses.ok(ctx, body))
+      .onFailure(ctx::fail);
+  }
+
   public Future<Void> close() {
     return client.close();
+  }
+
+  private static Future<Object> documentOf(UpstreamResult result) {
+    if (result.succeeded() && (result.body() instanceof JsonObject || result.body() instanceof JsonArray)) {
+      return Future.succeededFuture(result.body());
+    }
+    JsonObject detail = result.toJson();
+    if (result.succeeded()) {
+      detail.remove("body");
+      detail.put("error", new JsonObject().put("kind", Outcome.BAD_JSON.label())
+        .put("message", "the upstream answered JSON that is not an object or array"));
+    }
+    return Future.failedFuture(new ApiException(502, "upstream failed", detail));
   }
 
   private static int fanOutStatus(List<UpstreamResult> results) {

@@ -75,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     EmbeddedUpstreams stubs = new EmbeddedUpstreams(vertx, config.fanout());
     router.get("/fetch-data").handler(fanout::fetchData);
     router.get("/fetch").handler(fanout::fetch);
+    router.get("/complex-task").handler(fanout::complexTask);
     router.get("/upstream/json").handler(stubs::validateShape).handler(stubs::json);
     router.get("/upstream/uuid").handler(stubs::validateShape).handler(stubs::uuid);
     router.get("/upstream/ip").handler(stubs::validateShape).handler(stubs::ip);
