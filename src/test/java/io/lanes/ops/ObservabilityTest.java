@@ -136,6 +136,25 @@ class ObservabilityTest {
   }
 
   @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("counts the blocked loop of a large /write_bad (demo on) within 3 s")
+  void writeBadRaisesBlockedThreadEvents(VertxTestContext testContext) {
+    Vertx vertx = oneLoop();
+    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+      .put("demo", new JsonObject().put("allowEventLoopBlocking", true))
+      .put("files", new JsonObject().put("fsync", true))));
+    client = WebClient.create(vertx);
+    long[] before = new long[1];
+    TestNodes.deployHttp(vertx, node)
+      .compose(id -> {
+        before[0] = node.ops().blockedThreadEvents();
+        get(node, "/write_bad?bytes=" + (256 * 1024 * 1024));
+        return Await.until(vertx, () -> node.ops().blockedThreadEvents() > before[0]).timeout(3, TimeUnit.SECONDS);
+      })
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("turns health DOWN when the data dir is not writable, and UP again when it is back")
   void healthFollowsTheDataDir(Vertx vertx, VertxTestContext testContext) throws IOException {
