@@ -35,12 +35,12 @@ public final class BenchChart {
       }
       String[] cells = line.split(",");
       labels.add(cells[0]);
-      rps.add(Double.parseDouble(cells[1]));
-      p99.add(Double.parseDouble(cells[2]));
+      rps.add(Math.max(1.0, Double.parseDouble(cells[1])));
+      p99.add(Math.max(0.1, Double.parseDouble(cells[2])));
     }
-    CategoryChart throughput = chart("/hello throughput while /write loads the server", "req/s (log scale)");
+    CategoryChart throughput = chart("/hello throughput while /write loads the server", "req/s (log scale)", 1.0);
     throughput.addSeries("/hello req/s", labels, rps).setFillColor(new Color(0x2E, 0x7D, 0x32));
-    CategoryChart latency = chart("/hello p99 latency while /write loads the server", "p99 ms (log scale)");
+    CategoryChart latency = chart("/hello p99 latency while /write loads the server", "p99 ms (log scale)", 0.1);
     latency.addSeries("/hello p99 ms", labels, p99).setFillColor(new Color(0xC6, 0x28, 0x28));
 
     BufferedImage left = BitmapEncoder.getBufferedImage(throughput);
@@ -54,11 +54,14 @@ public final class BenchChart {
     ImageIO.write(both, "png", Path.of(args[1]).toFile());
   }
 
-  private static CategoryChart chart(String title, String yTitle) {
+  /** A log-scale bar chart; bars start at {@code floor}, as a log axis has no 0. */
+  private static CategoryChart chart(String title, String yTitle, double floor) {
     CategoryChart chart = new CategoryChartBuilder().width(720).height(480).title(title)
       .xAxisTitle("/write mode running beside it").yAxisTitle(yTitle).build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisMin(floor);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.#");
     chart.getStyler().setLabelsVisible(true);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     return chart;
