@@ -74,7 +74,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
       return new ApiException(413, "payload too large", "a form field of the request body is over the limit");
     }
-    if (failure instanceof DecoderException) {
+    if (failure instanceof DecoderException || formDecodingFailed(failure, ctx)) {
       return new ApiException(400, "malformed body", "the request body could not be decoded");
     }
     if (failure instanceof HttpException http) {
@@ -95,6 +95,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (!ctx.response().ended() && !ctx.response().closed()) {
       Responses.send(ctx, 400, new JsonObject().put("error", "malformed path").put("detail", "the path has an invalid percent-encoding"));
     }
+  }
+
+  /** Vert.x decodes a form body at its end and reports a bad escape in it ({@code %%F0}) as an IllegalArgumentException. */
+  private static boolean formDecodingFailed(Throwable failure, RoutingContext ctx) {
+    return failure instanceof IllegalArgumentException && ctx.request().isExpectMultipart();
   }
 
   private static boolean clientIsGone(Throwable failure) {
