@@ -779,23 +779,27 @@ public final class Reliability {
         for (String mode : List.of("worker", "blocking", "async")) {
           answers.put("/write " + mode, Http.await(http.get("/write?bytes=65536&mode=" + mode), 15));
         }
-        answers.put("/send", Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15));
+        answers.put("/send (first)", Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15));
         Thread.sleep(300);
-        answers.put("/send again", Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15));
+        answers.put("/send (next)", Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15));
         answers.put("/health", Http.await(http.get("/health"), 15));
         answers.put("/hello", Http.await(http.get("/hello"), 15));
-        StringBuilder figure = new StringBuilder("data dir " + fault + ":");
-        answers.forEach((name, a) -> figure.append(' ').append(name).append(' ').append(a.status())
-          .append(a.status() >= 400 && a.body().contains("\"error\"") ? " " + errorOf(a) : "")
-          .append(name.equals("/health") ? " (data-dir " + (a.body().matches("(?s).*\"id\"\\s*:\\s*\"data-dir\"\\s*,\\s*\"status\"\\s*:\\s*\"DOWN\".*") ? "DOWN" : "?") + ")" : "")
-          .append(','));
+        List<String> parts = new ArrayList<>();
+        answers.forEach((name, a) -> {
+          String error = a.status() >= 400 ? errorOf(a) : "";
+          if (name.equals("/health")) {
+            error = a.body().matches("(?s).*\"id\"\\s*:\\s*\"data-dir\"\\s*,\\s*\"status\"\\s*:\\s*\"DOWN\".*") ? "(data-dir DOWN)" : "";
+          }
+          parts.add(name + " " + a.status() + (error.isEmpty() ? "" : " " + error));
+        });
+        String figure = "data dir " + fault + ": " + String.join(", ", parts);
         r.figure("%s", figure);
         for (String mode : List.of("worker", "blocking", "async")) {
           Answer a = answers.get("/write " + mode);
           r.check((a.status() == 503 || a.status() == 500) && a.body().contains("\"error\""), "/write " + mode + " with the data dir " + fault + ": " + a);
           r.check(!a.body().contains(lanes.dataDir.toString()), "/write leaks the data dir path");
         }
-        Answer send = answers.get("/send again");
+        Answer send = answers.get("/send (next)");
         r.check(send.status() == 503 || send.status() == 500, "/send with the data dir " + fault + " answered " + send);
         r.check(answers.get("/health").status() == 503 && answers.get("/health").body().contains("DOWN"), "/health not DOWN with the data dir " + fault);
         r.check(answers.get("/hello").status() == 200, "/hello failed");
@@ -1084,7 +1088,8 @@ public final class Reliability {
 
   private static String errorOf(Answer a) {
     try {
-      return "\"" + new JsonObject(a.body()).getString("error") + "\"";
+      String error = new JsonObject(a.body()).getString("error");
+      return error == null ? "" : "\"" + error + "\"";
     } catch (RuntimeException e) {
       return "";
     }
