@@ -114,11 +114,17 @@ public final class Reliability {
     long graceMs = 15_000, drainDelayMs = 1000;
     LanesProcess lanes = LanesProcess.start(root, scratch, port, new JsonObject()
       .put("shutdown", new JsonObject().put("graceMs", graceMs).put("drainDelayMs", drainDelayMs))
-      .put("files", new JsonObject().put("queueLimit", 256))
+      .put("files", new JsonObject().put("queueLimit", 256).put("fsync", true))
       .put("blocking", new JsonObject().put("poolSize", 64).put("queueLimit", 64))
       .encode(), true);
     Http http = new Http(vertx, port, writes + syncs + sends + 10);
     try {
+      // Open every connection first, so the burst below is requests, not TCP set-up.
+      List<Future<Answer>> warm = new ArrayList<>();
+      for (int i = 0; i < writes + syncs + sends; i++) {
+        warm.add(http.get("/hello"));
+      }
+      Http.awaitAll(warm, 60);
       List<Future<Answer>> writeCalls = new ArrayList<>(), syncCalls = new ArrayList<>(), sendCalls = new ArrayList<>();
       for (int i = 0; i < syncs; i++) {
         syncCalls.add(http.get("/sync?seconds=2"));
@@ -126,10 +132,20 @@ public final class Reliability {
       for (int i = 0; i < writes; i++) {
         writeCalls.add(http.get("/write?bytes=" + 8 * 1024 * 1024 + "&mode=" + (i % 2 == 0 ? "worker" : "async")));
       }
+      // Most of the 200 writes held by the node (fsync makes each take a while), then the 1,000 /send, then SIGTERM as soon
+      // as they are answered: their lines are still being appended, the writes still running, /sync still sleeping.
+      long filesInFlight = 0;
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (filesInFlight < writes * 3 / 4 && System.nanoTime() < until) {
+        filesInFlight = Math.max(filesInFlight, inFlight(lanes, "files"));
+        Thread.sleep(20);
+      }
       for (int i = 0; i < sends; i++) {
         sendCalls.add(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer(new JsonObject().put("message", "s1-" + i).encode()), 30_000));
       }
       Http.await(Future.join(sendCalls), 30);
+      String pending = gauge(lanes, "lanes_background_pending");
+      filesInFlight = inFlight(lanes, "files");
       long writesInFlight = writeCalls.stream().filter(f -> !f.isComplete()).count();
       long syncsInFlight = syncCalls.stream().filter(f -> !f.isComplete()).count();
       long term = System.nanoTime();
@@ -154,8 +170,8 @@ public final class Reliability {
       long lines = countLines(lanes.dataDir.resolve("log.txt"), line -> line.contains("\"s1-"));
       long distinct = distinctLines(lanes.dataDir.resolve("log.txt"), "s1-");
       List<Path> temps = temps(lanes.dataDir);
-      r.figure("in flight at SIGTERM: %d/%d writes of 8 MiB, %d/%d /sync?seconds=2, %d /send answered",
-        writesInFlight, writes, syncsInFlight, syncs, sends);
+      r.figure("in flight at SIGTERM: %d/%d writes of 8 MiB (fsync; %d in the node's files lane), %d/%d /sync?seconds=2, "
+        + "%d /send answered (background work pending: %s)", writesInFlight, writes, filesInFlight, syncsInFlight, syncs, sends, pending);
       r.figure("/ready 503 after %.0f ms", readyDownMs);
       r.figure("answers: %d x 200, %d x 503 (refused at admission), %d lost", ok, refused, lost.size());
       r.figure("log.txt: %d/%d lines (%d distinct)", lines, sends, distinct);
@@ -945,6 +961,18 @@ public final class Reliability {
       return Future.succeededFuture();
     }
     return call.next().compose(a -> loop(running, call));
+  }
+
+  private static String gauge(LanesProcess lanes, String name) {
+    java.util.regex.Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE)
+      .matcher(Http.rawGet(lanes.base + "/metrics", 2000).body());
+    return m.find() ? String.format(Locale.ROOT, "%.0f", Double.parseDouble(m.group(2))) : "?";
+  }
+
+  private static long inFlight(LanesProcess lanes, String lane) {
+    Pattern gauge = Pattern.compile("^lanes_lane_in_flight\\{.*lane=\"" + lane + "\".*} (\\S+)$", Pattern.MULTILINE);
+    java.util.regex.Matcher m = gauge.matcher(Http.rawGet(lanes.base + "/metrics", 2000).body());
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   private void awaitInFlight(LanesProcess lanes, String lane, int atLeast) throws Exception {
