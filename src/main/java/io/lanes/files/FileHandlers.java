@@ -121,10 +121,17 @@ public final class FileHandlers {
   /**
    * Answers {@code {"status":"Message received"}} at once; the line is appended to {@code log.txt} afterwards on the
    * log appender, tracked as background work so a shutdown writes it before the process exits. The append does not
-   * depend on the connection: a client that leaves after its answer does not cancel it.
+   * depend on the connection: a client that leaves after its answer does not cancel it. After a failed append (the data
+   * directory vanished) it answers 503 until the appender recovers; the lines accepted before that failure are lost.
    */
   public void send(RoutingContext ctx) {
     String line = LogAppender.line(Instant.now(), messageOf(ctx.body().buffer()));
+    if (files.log().failing()) {
+      // Accepting the line would lose it: refuse until a probe finds log.txt writable again.
+      files.log().probe();
+      throw new ApiException(503, "log unavailable", "log.txt could not be written (the data directory is missing or "
+        + "not writable); retry later");
+    }
     Future<Void> appended;
     try {
       appended = files.log().append(line);

@@ -4,10 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.Json;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,12 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one appender of {@code <data dir>/log.txt} on a node: lines join a FIFO queue in the order they are accepted and are
  * written by one writer at a time on the single-thread pool {@value #POOL_NAME}, in batches, so they never interleave,
  * tear or change order. At most {@code files.logQueueBytes} of lines wait at once; past that {@link #append} refuses.
+ * Every write call ends on a line boundary, so a crash (SIGKILL) between two calls never leaves half a line behind.
+ * When a write fails (the data directory is gone or unwritable) the appender is {@link #failing()} until a
+ * {@link #probe()} finds the file writable again.
  */
 public final class LogAppender {
 
@@ -31,6 +33,7 @@ public final class LogAppender {
 
   private static final int MAX_BATCH_LINES = 1024;
   private static final int WRITE_BUFFER_BYTES = 64 * 1024;
+  private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Path file;
   private final WorkerExecutor executor;
@@ -39,6 +42,8 @@ public final class LogAppender {
   private final Queue<Line> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Object writing = new Object();
+  private final AtomicLong lastProbe = new AtomicLong(System.nanoTime() - PROBE_INTERVAL_NANOS);
+  private volatile boolean failing;
 
   LogAppender(Path file, WorkerExecutor executor, long maxQueuedBytes, boolean fsync) {
     this.file = file;
@@ -76,6 +81,35 @@ public final class LogAppender {
     return queuedBytes.get();
   }
 
+  /** Whether the last write of the file failed: callers should refuse new lines (they would be lost) until it recovers. */
+  public boolean failing() {
+    return failing;
+  }
+
+  /**
+   * While {@link #failing()}: checks, at most once a second and off the caller's thread, whether the file can be opened
+   * for appending again (nothing is written); clears {@link #failing()} when it can.
+   */
+  public void probe() {
+    long last = lastProbe.get();
+    long now = System.nanoTime();
+    if (!failing || now - last < PROBE_INTERVAL_NANOS || !lastProbe.compareAndSet(last, now)) {
+      return;
+    }
+    executor.executeBlocking(() -> {
+      synchronized (writing) {
+        try (FileChannel channel = open()) {
+          failing = false;
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  private FileChannel open() throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
   private void writeThrough(Line own) throws IOException {
     synchronized (writing) {
       while (!own.done) {
@@ -99,13 +133,20 @@ public final class LogAppender {
       throw new IllegalStateException("log line missing from the queue");
     }
     IOException failure = null;
-    try (FileChannel channel = FileChannel.open(file,
-      StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_BYTES);
+    try (FileChannel channel = open()) {
+      ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
       for (Line line : batch) {
-        out.write(line.bytes);
+        if (line.bytes.length > buffer.remaining()) {
+          writeFully(channel, buffer.flip());
+          buffer.clear();
+        }
+        if (line.bytes.length > buffer.capacity()) {
+          writeFully(channel, ByteBuffer.wrap(line.bytes));
+        } else {
+          buffer.put(line.bytes);
+        }
       }
-      out.flush();
+      writeFully(channel, buffer.flip());
       if (fsync) {
         channel.force(false);
       }
@@ -114,10 +155,17 @@ public final class LogAppender {
     } catch (RuntimeException e) {
       failure = new IOException(e);
     }
+    failing = failure != null;
     for (Line line : batch) {
       line.done = true;
       line.failure = failure;
       queuedBytes.addAndGet(-line.bytes.length);
+    }
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
     }
   }
 

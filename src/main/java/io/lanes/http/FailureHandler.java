@@ -4,14 +4,20 @@ import io.lanes.bus.FailureCodes;
 import io.lanes.lane.LaneFullException;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * The one place failures become answers: every failed route and every 404/405 ends here, and leaves with a JSON body
@@ -30,6 +36,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (clientIsGone(ctx.failure())) {
+      // The client left mid-request: nobody to answer, nothing to log above DEBUG (a storm of these is not a bug).
+      LOG.debug("Client left during {} {}: {}", ctx.request().method(), ctx.request().path(), ctx.failure().toString());
+      ctx.response().reset();
       return;
     }
     ApiException answer = answerFor(ctx.failure(), ctx.statusCode(), ctx);
@@ -59,6 +71,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) {
       return new ApiException(400, "malformed JSON body", "the request body is not valid JSON");
     }
+    if (failure instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+      return new ApiException(413, "payload too large", "a form field of the request body is over the limit");
+    }
+    if (failure instanceof DecoderException || formDecodingFailed(failure, ctx)) {
+      return new ApiException(400, "malformed body", "the request body could not be decoded");
+    }
     if (failure instanceof HttpException http) {
       return byStatus(http.getStatusCode(), ctx);
     }
@@ -67,6 +85,25 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
     return new ApiException(500, "internal error", "the failure was logged");
+  }
+
+  /**
+   * The router's own 400, for a request it cannot even route (a path with an invalid percent-encoding): the same JSON
+   * answer as every other error instead of vertx-web's plain-text one.
+   */
+  void undecodable(RoutingContext ctx) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
+      Responses.send(ctx, 400, new JsonObject().put("error", "malformed path").put("detail", "the path has an invalid percent-encoding"));
+    }
+  }
+
+  /** Vert.x decodes a form body at its end and reports a bad escape in it ({@code %%F0}) as an IllegalArgumentException. */
+  private static boolean formDecodingFailed(Throwable failure, RoutingContext ctx) {
+    return failure instanceof IllegalArgumentException && ctx.request().isExpectMultipart();
+  }
+
+  private static boolean clientIsGone(Throwable failure) {
+    return failure instanceof HttpClosedException || failure instanceof SocketException || failure instanceof ClosedChannelException;
   }
 
   private static ApiException fromReply(ReplyException reply, RoutingContext ctx) {

@@ -45,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(inFlight);
+    router.route().handler(RequestChecks::headDecodes);
     router.get("/").handler(core::root);
     router.get("/hello").handler(core::hello);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(node.health()));
@@ -93,6 +94,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
+    router.errorHandler(400, failures::undecodable);
     router.errorHandler(500, failures);
 
     server = vertx.createHttpServer(serverOptions(config.http())).requestHandler(router);
@@ -126,6 +128,8 @@ public final class HttpVerticle extends VerticleBase {
       .setIdleTimeout(http.idleTimeoutSeconds())
       .setIdleTimeoutUnit(TimeUnit.SECONDS)
       .setMaxHeaderSize(http.maxHeaderBytes())
+      .setMaxFormAttributeSize(http.maxBodyBytes())
+      .setMaxFormBufferedBytes(http.maxBodyBytes())
       .setMaxInitialLineLength(http.maxUriBytes());
   }
 }

@@ -1,5 +1,6 @@
 package io.lanes.files;
 
+import io.lanes.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -50,6 +51,51 @@ class LogAppenderTest {
           assertEquals("line " + i, lines.get(i));
         }
         assertEquals(0, appender.queuedBytes());
+        testContext.completeNow();
+      })));
+    });
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("is failing after a write to a vanished directory, and recovers through a probe once it is back")
+  void failsAndRecovers(Vertx vertx, VertxTestContext testContext) throws Exception {
+    executor = vertx.createSharedWorkerExecutor("log-test", 1);
+    Path dir = dataDir.resolve("gone");
+    LogAppender appender = new LogAppender(dir.resolve("log.txt"), executor, 1024 * 1024, false);
+    vertx.runOnContext(v -> appender.append("lost\n")
+      .onComplete(testContext.failing(failure -> testContext.verify(() -> {
+        assertTrue(appender.failing());
+        Files.createDirectories(dir);
+        Await.until(vertx, () -> {
+            appender.probe();
+            return !appender.failing();
+          })
+          .compose(recovered -> appender.append("kept\n"))
+          .onComplete(testContext.succeeding(written -> testContext.verify(() -> {
+            assertEquals(List.of("kept"), Files.readAllLines(dir.resolve("log.txt")));
+            testContext.completeNow();
+          })));
+      }))));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("writes a line longer than its write buffer whole, between whole lines")
+  void writesLongLinesWhole(Vertx vertx, VertxTestContext testContext) {
+    executor = vertx.createSharedWorkerExecutor("log-test", 4);
+    LogAppender appender = new LogAppender(dataDir.resolve("log.txt"), executor, 4 * 1024 * 1024, false);
+    String longLine = "y".repeat(200_000);
+    List<Future<Void>> appends = new ArrayList<>();
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < 3000; i++) {
+        appends.add(appender.append((i == 1500 ? longLine : "line " + i) + "\n"));
+      }
+      Future.all(appends).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        List<String> lines = Files.readAllLines(dataDir.resolve("log.txt"));
+        assertEquals(3000, lines.size());
+        assertEquals(longLine, lines.get(1500));
+        assertEquals("line 2999", lines.get(2999));
         testContext.completeNow();
       })));
     });
