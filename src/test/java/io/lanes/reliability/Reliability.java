@@ -170,7 +170,7 @@ public final class Reliability {
       long lines = countLines(lanes.dataDir.resolve("log.txt"), line -> line.contains("\"s1-"));
       long distinct = distinctLines(lanes.dataDir.resolve("log.txt"), "s1-");
       List<Path> temps = temps(lanes.dataDir);
-      r.figure("in flight at SIGTERM: %d/%d writes of 8 MiB (fsync; %d in the node's files lane), %d/%d /sync?seconds=2, "
+      r.figure("in flight at SIGTERM: %d/%d writes of 8 MiB (fsync on, %d in the node's files lane), %d/%d /sync?seconds=2, "
         + "%d /send answered (background work pending: %s)", writesInFlight, writes, filesInFlight, syncsInFlight, syncs, sends, pending);
       r.figure("/ready 503 after %.0f ms", readyDownMs);
       r.figure("answers: %d x 200, %d x 503 (refused at admission), %d lost", ok, refused, lost.size());
