@@ -5,6 +5,7 @@ import io.lanes.cluster.ClusterJobLock;
 import io.lanes.cluster.ClusterVerticle;
 import io.lanes.cluster.ClusterView;
 import io.lanes.cluster.Clustering;
+import io.lanes.cluster.StartReportRelayVerticle;
 import io.lanes.compute.ComputeVerticle;
 import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
@@ -100,8 +101,12 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<Void> deployCompute(LanesConfig config) {
-    return vertx
-      .deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(config.compute()))
+    // clustering: the relay that sends the compute verticles' start reports from an event loop
+    Future<?> relay = vertx.isClustered()
+      ? vertx.deployVerticle(StartReportRelayVerticle::new, new DeploymentOptions())
+      : Future.succeededFuture();
+    return relay
+      .compose(v -> vertx.deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(config.compute())))
       .mapEmpty();
   }
 

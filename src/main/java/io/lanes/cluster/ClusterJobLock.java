@@ -4,7 +4,6 @@ import io.lanes.registry.ClusterRegistry;
 import io.lanes.schedule.JobLock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.AsyncMap;
 
 /**
  * One run per job and period across the cluster. A period is {@code epochMs / periodMs} (nodes share a clock within a few
@@ -24,18 +23,17 @@ public final class ClusterJobLock implements JobLock {
 
   private final Vertx vertx;
   private final String nodeId;
-  private final Future<AsyncMap<String, String>> runs;
 
   public ClusterJobLock(Vertx vertx, String nodeId) {
     this.vertx = vertx;
     this.nodeId = nodeId;
-    this.runs = vertx.sharedData().getClusterWideMap(RUNS_MAP);
   }
 
   @Override
   public Future<Lease> acquire(String job, long periodMs) {
     long period = System.currentTimeMillis() / periodMs;
-    return runs
+    // the map is asked for on the scheduler's context, so the run's executeBlocking lands on its pool lanes-scheduler
+    return vertx.sharedData().<String, String>getClusterWideMap(RUNS_MAP)
       .compose(map -> map.putIfAbsent(job + ":" + period, nodeId, 2 * periodMs + ClusterRegistry.TTL_SLACK_MS))
       .compose(owner -> owner == null
         ? runLock(job, period)

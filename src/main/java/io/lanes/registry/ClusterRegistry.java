@@ -21,13 +21,15 @@ public final class ClusterRegistry implements Registry {
    */
   public static final long TTL_SLACK_MS = 1000;
 
-  private final Future<AsyncMap<String, JsonObject>> map;
+  private final Vertx vertx;
+  private final String name;
   private final long retentionMs;
   private final long activeTtlMs;
   private final Predicate<JsonObject> isTerminal;
 
   public ClusterRegistry(Vertx vertx, String name, long retentionMs, long activeTtlMs, Predicate<JsonObject> isTerminal) {
-    this.map = vertx.sharedData().getClusterWideMap(name);
+    this.vertx = vertx;
+    this.name = name;
     this.retentionMs = retentionMs + TTL_SLACK_MS;
     this.activeTtlMs = activeTtlMs + TTL_SLACK_MS;
     this.isTerminal = isTerminal;
@@ -35,12 +37,12 @@ public final class ClusterRegistry implements Registry {
 
   @Override
   public Future<JsonObject> get(String id) {
-    return map.compose(m -> m.get(id));
+    return map().compose(m -> m.get(id));
   }
 
   @Override
   public Future<JsonObject> putIfAbsent(String id, JsonObject state) {
-    return map.compose(m -> m.putIfAbsent(id, state, ttl(state)));
+    return map().compose(m -> m.putIfAbsent(id, state, ttl(state)));
   }
 
   /**
@@ -52,7 +54,7 @@ public final class ClusterRegistry implements Registry {
    */
   @Override
   public Future<Boolean> replace(String id, JsonObject expected, JsonObject state) {
-    return map.compose(m -> m.replaceIfPresent(id, expected, state)
+    return map().compose(m -> m.replaceIfPresent(id, expected, state)
       .compose(replaced -> replaced && isTerminal.test(state)
         ? m.put(id, state, retentionMs).map(true)
         : Future.succeededFuture(replaced)));
@@ -60,7 +62,15 @@ public final class ClusterRegistry implements Registry {
 
   @Override
   public Future<Void> put(String id, JsonObject state) {
-    return map.compose(m -> m.put(id, state, ttl(state)));
+    return map().compose(m -> m.put(id, state, ttl(state)));
+  }
+
+  /**
+   * The map, asked for on the caller's context (a cheap local call): a future kept from another context would run every
+   * continuation, and the caller's handlers, on that context's event loop.
+   */
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getClusterWideMap(name);
   }
 
   private long ttl(JsonObject state) {

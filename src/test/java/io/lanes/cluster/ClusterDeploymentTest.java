@@ -2,6 +2,8 @@ package io.lanes.cluster;
 
 import io.lanes.app.MainVerticle;
 import io.lanes.app.Node;
+import io.lanes.bus.Addresses;
+import io.lanes.compute.ComputeVerticle;
 import io.lanes.http.ApiException;
 import io.lanes.registry.ClusterRegistry;
 import io.lanes.registry.Registry;
@@ -11,6 +13,8 @@ import io.lanes.tasks.TaskBody;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -29,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -166,6 +172,40 @@ class ClusterDeploymentTest {
         assertEquals(onHttpNode, onComputeNode);
         testContext.completeNow();
       })));
+  }
+
+  @Test
+  @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("gets start reports from a compute node whose every instance is busy while the jobs still run")
+  void startReportsArriveWhileEveryInstanceIsBusy(VertxTestContext testContext) {
+    // A start address the compute node has never sent to: its first send has to look it up in the cluster.
+    String startAddress = Addresses.computeStarted("test-" + UUID.randomUUID());
+    List<String> events = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> reports = httpVertx.eventBus()
+      .consumer(startAddress, report -> events.add("started " + report.body().getString(ComputeVerticle.ID)));
+    reports.completion()
+      .compose(registered -> Future.all(busyJob("a", startAddress, events), busyJob("b", startAddress, events)))
+      .eventually(reports::unregister)
+      .onComplete(testContext.succeeding(done -> testContext.verify(() -> {
+        assertEquals(4, events.size(), events.toString());
+        assertTrue(events.get(0).startsWith("started") && events.get(1).startsWith("started"),
+          "a start report came only after a job ended: " + events);
+        testContext.completeNow();
+      })));
+  }
+
+  /** A job for one of the compute node's two instances (~0.5-1 s here), sent as ComputeClient sends async jobs. */
+  private static Future<Void> busyJob(String id, String startAddress, List<String> events) {
+    JsonObject job = new JsonObject()
+      .put(ComputeVerticle.TYPE, "sum-mod")
+      .put(ComputeVerticle.PARAMS, new JsonObject().put("n", 7).put("iterations", 400_000_000L))
+      .put(ComputeVerticle.DEADLINE, System.currentTimeMillis() + 8000)
+      .put(ComputeVerticle.ID, id)
+      .put(ComputeVerticle.STARTED, startAddress);
+    return httpVertx.eventBus()
+      .request(Addresses.COMPUTE_JOBS, job, new DeliveryOptions().setSendTimeout(9000))
+      .onSuccess(reply -> events.add("answered " + id))
+      .mapEmpty();
   }
 
   @Test
