@@ -1,5 +1,6 @@
 package io.lanes.app;
 
+import io.lanes.cluster.ClusterView;
 import io.lanes.compute.ComputeClient;
 import io.lanes.config.LanesConfig;
 import io.lanes.files.FileLane;
@@ -37,6 +38,7 @@ public final class Node {
   /** Set once by {@link #create}. */
   private FileLane files;
   private ComputeClient compute;
+  private ClusterView cluster;
 
   private Node(String id, LanesConfig config, BlockingLane blocking, HealthChecks health, Observability ops) {
     this.id = id;
@@ -53,9 +55,12 @@ public final class Node {
     Lane blockingLane = new Lane("blocking", blockingConfig.capacity(), config.http().retryAfterSeconds());
     Observability ops = Observability.create(vertx, config);
     Node node = new Node(newId(), config, new BlockingLane(blockingLane, executor), HealthChecks.create(vertx), ops);
-    node.tasks = TaskRunner.create(vertx, config, node.readiness, node.background);
+    // clustering: registries cluster-wide when clustered, and the view of live members
+    node.cluster = new ClusterView(node.id, config, vertx.isClustered());
+    node.tasks = TaskRunner.create(vertx, config, node.readiness, node.background, TaskRunner.registryFor(vertx, config));
     node.files = FileLane.create(vertx, config);
-    node.compute = ComputeClient.create(vertx, node.id, config, node.background);
+    node.compute = ComputeClient.create(vertx, node.id, config, node.background, ComputeClient.registryFor(vertx, config),
+      node.cluster::isLive);
     ops.bindLane(blockingLane);
     ops.bindLane(node.tasks.lane());
     ops.bindLane(node.files.writes());
@@ -116,6 +121,11 @@ public final class Node {
   /** The sending side of the compute lane: admission, requests to the compute verticles, async job state. */
   public ComputeClient compute() {
     return compute;
+  }
+
+  /** The nodes this one works with: itself alone, or the live cluster members and their roles. */
+  public ClusterView cluster() {
+    return cluster;
   }
 
   public HealthChecks health() {

@@ -10,6 +10,9 @@ public final class Addresses {
   /** Prefix of the per-node address where compute verticles report that an async job has started: see {@link #computeStarted}. */
   public static final String COMPUTE_STARTED = "lanes.compute.started";
 
+  /** Local only: a compute verticle of a clustered node hands its start reports to the relay here (see the relay). */
+  public static final String COMPUTE_START_RELAY = "lanes.compute.start-relay";
+
   private Addresses() {
   }
 

@@ -5,6 +5,7 @@ import io.lanes.bus.Addresses;
 import io.lanes.bus.FailureCodes;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.Lane;
+import io.lanes.registry.ClusterRegistry;
 import io.lanes.registry.LocalRegistry;
 import io.lanes.registry.Registry;
 import io.vertx.core.AsyncResult;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The sending side of the compute lane, one per node: admission ({@link Lane} {@code compute}, at most
@@ -31,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ComputeClient {
 
   public static final String LANE = "compute";
+  /** The cluster-wide map of job states when clustered. */
+  public static final String REGISTRY_MAP = "lanes.jobs";
   public static final String QUEUED = "queued";
   public static final String RUNNING = "running";
   public static final String DONE = "done";
@@ -52,6 +56,7 @@ public final class ComputeClient {
   private final Lane lane;
   private final Registry jobs;
   private final BackgroundWork background;
+  private final Predicate<String> isLive;
   private final ComputeJobs types = ComputeJobs.standard();
 
   /** This node's unfinished async jobs by id, queued or running, for {@code lanes_jobs{state}}. */
@@ -59,20 +64,48 @@ public final class ComputeClient {
 
   public ComputeClient(Vertx vertx, String nodeId, LanesConfig.Compute config, Lane lane, Registry jobs,
                        BackgroundWork background) {
+    this(vertx, nodeId, config, lane, jobs, background, nodeId::equals);
+  }
+
+  public ComputeClient(Vertx vertx, String nodeId, LanesConfig.Compute config, Lane lane, Registry jobs,
+                       BackgroundWork background, Predicate<String> isLive) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.config = config;
     this.lane = lane;
     this.jobs = jobs;
     this.background = background;
+    this.isLive = isLive;
   }
 
-  /** A client with a local job registry kept for {@code compute.retentionCount} / {@code compute.retentionMs}. */
+  /** A client with {@link #registryFor} its job registry, alone (every node it hears of is itself). */
   public static ComputeClient create(Vertx vertx, String nodeId, LanesConfig config, BackgroundWork background) {
+    return create(vertx, nodeId, config, background, registryFor(vertx, config), nodeId::equals);
+  }
+
+  /**
+   * A client storing job states in {@code jobs}; {@code isLive} tells whether a Lanes node id is a live member, so that a
+   * job whose node died is reported {@code failed} (not retried: see {@link #record}).
+   */
+  public static ComputeClient create(Vertx vertx, String nodeId, LanesConfig config, BackgroundWork background,
+                                     Registry jobs, Predicate<String> isLive) {
     LanesConfig.Compute compute = config.compute();
     Lane lane = new Lane(LANE, compute.queueLimit(), config.http().retryAfterSeconds());
-    Registry jobs = new LocalRegistry(compute.retentionCount(), compute.retentionMs(), ComputeClient::isTerminal);
-    return new ComputeClient(vertx, nodeId, compute, lane, jobs, background);
+    return new ComputeClient(vertx, nodeId, compute, lane, jobs, background, isLive);
+  }
+
+  /**
+   * Job states kept {@code compute.retentionCount} / {@code compute.retentionMs}: in this JVM, or cluster-wide (map
+   * {@value #REGISTRY_MAP}, by age only) when Vert.x is clustered, so every node answers {@code /jobs/{id}} the same.
+   */
+  public static Registry registryFor(Vertx vertx, LanesConfig config) {
+    LanesConfig.Compute compute = config.compute();
+    if (!vertx.isClustered()) {
+      return new LocalRegistry(compute.retentionCount(), compute.retentionMs(), ComputeClient::isTerminal);
+    }
+    // A job is answered (or given up) within its timeout: an active state older than this belongs to a dead node.
+    return new ClusterRegistry(vertx, REGISTRY_MAP, compute.retentionMs(), compute.timeoutMs() + 60_000,
+      ComputeClient::isTerminal);
   }
 
   public static boolean isTerminal(JsonObject state) {
@@ -187,7 +220,12 @@ public final class ComputeClient {
       .map(Message::body);
   }
 
-  /** Stores the final state of job {@code id}, keeping what the start report recorded. Never fails. */
+  /**
+   * Stores the final state of job {@code id}, keeping what the start report recorded. Never fails. A job whose node died
+   * under it is {@code failed}, not retried: Vert.x does not fail a request when its recipient's node dies, so the loss
+   * is only seen at the deadline, and a retry then would run past the time the caller was promised. Every job type is
+   * idempotent, so the caller may resubmit.
+   */
   private Future<Void> record(String id, JsonObject queued, AsyncResult<JsonObject> outcome) {
     return jobs.get(id)
       .compose(current -> {
@@ -200,6 +238,9 @@ public final class ComputeClient {
             .put("run_ms", reply.getValue("elapsed_ms"))
             .put("node", reply.getString("node"))
             .put("thread", reply.getString("thread"));
+        } else if (timedOut(outcome.cause()) && lostNode(state) != null) {
+          state.put("state", FAILED)
+            .put("error", "node " + lostNode(state) + " left the cluster while running the job");
         } else {
           state.put("state", timedOut(outcome.cause()) ? TIMED_OUT : FAILED)
             .put("error", describe(outcome.cause()));
@@ -210,6 +251,12 @@ public final class ComputeClient {
         LOG.warn("Could not record the end of job {}", id, e);
         return Future.succeededFuture();
       });
+  }
+
+  /** The node that reported running the job, if it is no longer a live member; else null. */
+  private String lostNode(JsonObject state) {
+    String node = state.getString("node");
+    return node != null && !isLive.test(node) ? node : null;
   }
 
   private static boolean timedOut(Throwable failure) {

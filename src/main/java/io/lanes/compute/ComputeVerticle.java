@@ -3,11 +3,13 @@ package io.lanes.compute;
 import io.lanes.app.Node;
 import io.lanes.bus.Addresses;
 import io.lanes.bus.FailureCodes;
+import io.lanes.cluster.StartReportRelayVerticle;
 import io.lanes.config.LanesConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -125,11 +127,18 @@ public final class ComputeVerticle extends VerticleBase {
   /** Tells the sender of an async job that it has left the queue (fire and forget: the final state follows anyway). */
   private void reportStart(JsonObject message) {
     if (message.getValue(STARTED) instanceof String address && message.getValue(ID) instanceof String id) {
-      vertx.eventBus().send(address, new JsonObject()
+      JsonObject report = new JsonObject()
         .put(ID, id)
         .put("node", nodeId)
         .put("thread", Thread.currentThread().getName())
-        .put("started_at", System.currentTimeMillis()));
+        .put("started_at", System.currentTimeMillis());
+      if (vertx.isClustered()) {
+        // clustering: through the relay's event loop, not this busy pool (see StartReportRelayVerticle)
+        vertx.eventBus().send(Addresses.COMPUTE_START_RELAY, report.put(StartReportRelayVerticle.TO, address),
+          new DeliveryOptions().setLocalOnly(true));
+      } else {
+        vertx.eventBus().send(address, report);
+      }
     }
   }
 

@@ -35,7 +35,9 @@ final class CoreHandlers {
 
   void ready(RoutingContext ctx) {
     Readiness.State state = node.readiness().state();
-    if (state == Readiness.State.READY) {
+    // clustering: jobs need a compute consumer, on this node or on a live member
+    boolean computeReachable = node.cluster().hasComputeConsumer();
+    if (state == Readiness.State.READY && computeReachable) {
       Responses.ok(ctx, new JsonObject().put("status", "UP").put("node", node.id()));
       return;
     }
@@ -43,7 +45,7 @@ final class CoreHandlers {
     Responses.send(ctx, 503, new JsonObject()
       .put("status", "DOWN")
       .put("error", "not ready")
-      .put("detail", state.name().toLowerCase()));
+      .put("detail", state == Readiness.State.READY ? "no compute consumer" : state.name().toLowerCase()));
   }
 
   /** Route step: {@code seconds} is a number in 0..blocking.maxSleepSeconds. */

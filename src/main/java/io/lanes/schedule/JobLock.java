@@ -1,6 +1,7 @@
 package io.lanes.schedule;
 
 import io.vertx.core.Future;
+import io.vertx.core.VertxException;
 
 /**
  * Who may run a periodic job this period. On one node every run is granted ({@link LocalJobLock}); a cluster plugs in a
@@ -20,5 +21,19 @@ public interface JobLock {
   @FunctionalInterface
   interface Lease {
     void release();
+  }
+
+  /** Not this node's turn: {@code owner} (null when unknown) runs this period. */
+  final class RunsElsewhere extends VertxException {
+    private final String owner;
+
+    public RunsElsewhere(String owner, String message) {
+      super(message, true);
+      this.owner = owner;
+    }
+
+    public String owner() {
+      return owner;
+    }
   }
 }

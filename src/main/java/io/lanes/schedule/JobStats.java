@@ -13,7 +13,9 @@ public final class JobStats {
   private final String name;
   private final long intervalMs;
   private final boolean enabled;
-  private final String owner;
+  private final String self;
+  /** The node that ran the last run: this one, or the one a cluster lock named. */
+  private String owner;
   private long runs;
   private long skipped;
   private long failures;
@@ -22,15 +24,17 @@ public final class JobStats {
   private Instant lastFinishedAt;
   private String lastError;
 
-  JobStats(String name, long intervalMs, boolean enabled, String owner) {
+  JobStats(String name, long intervalMs, boolean enabled, String self) {
     this.name = name;
     this.intervalMs = intervalMs;
     this.enabled = enabled;
-    this.owner = owner;
+    this.self = self;
+    this.owner = self;
   }
 
   synchronized void started(Instant at) {
     runs++;
+    owner = self;
     running = true;
     lastStartedAt = at;
   }
@@ -43,6 +47,11 @@ public final class JobStats {
     if (error != null) {
       failures++;
     }
+  }
+
+  /** Another node ran this period (a cluster lock said so). */
+  synchronized void ranOn(String node) {
+    owner = node;
   }
 
   synchronized void skipped() {
@@ -67,6 +76,10 @@ public final class JobStats {
 
   public synchronized boolean running() {
     return running;
+  }
+
+  public synchronized String owner() {
+    return owner;
   }
 
   public synchronized String lastError() {

@@ -137,8 +137,12 @@ public final class SchedulerVerticle extends VerticleBase {
     Promise<Void> ended = Promise.promise();
     job.current = ended.future();
     lock.acquire(job.schedule.name(), job.schedule.intervalMs())
-      .onFailure(notGranted -> LOG.debug("Periodic job {} runs elsewhere this period: {}", job.schedule.name(),
-        notGranted.getMessage()))
+      .onFailure(notGranted -> {
+        if (notGranted instanceof JobLock.RunsElsewhere elsewhere && elsewhere.owner() != null) {
+          job.stats.ranOn(elsewhere.owner());
+        }
+        LOG.debug("Periodic job {} runs elsewhere this period: {}", job.schedule.name(), notGranted.getMessage());
+      })
       .compose(lease -> runOnce(job).andThen(done -> release(job, lease)))
       .onComplete(done -> {
         job.current = null;

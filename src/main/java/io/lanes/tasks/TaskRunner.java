@@ -5,6 +5,7 @@ import io.lanes.app.Readiness;
 import io.lanes.config.LanesConfig;
 import io.lanes.http.ApiException;
 import io.lanes.lane.Lane;
+import io.lanes.registry.ClusterRegistry;
 import io.lanes.registry.LocalRegistry;
 import io.lanes.registry.Registry;
 import io.vertx.core.Future;
@@ -30,6 +31,8 @@ public final class TaskRunner {
 
   public static final String POOL_NAME = "lanes-tasks";
   public static final String LANE = "tasks";
+  /** The cluster-wide map of task states when clustered. */
+  public static final String REGISTRY_MAP = "lanes.tasks";
   /** Tasks started by {@code /resource} get ids {@code resource-1, resource-2, ...}; {@code /task} ids are integers. */
   static final String RESOURCE_PREFIX = "resource-";
   /** The id under which {@link BackgroundWork} tracks (and a cut shutdown names) a task. */
@@ -53,14 +56,34 @@ public final class TaskRunner {
     this.background = background;
   }
 
-  /** The node's runner; its pool belongs to the calling context (the main verticle's) and closes with it. */
+  /** The node's runner with {@link #registryFor} its registry. */
   public static TaskRunner create(Vertx vertx, LanesConfig config, Readiness readiness, BackgroundWork background) {
+    return create(vertx, config, readiness, background, registryFor(vertx, config));
+  }
+
+  /**
+   * Task states kept {@code tasks.retentionCount} / {@code tasks.retentionMs}: in this JVM, or cluster-wide (map
+   * {@value #REGISTRY_MAP}, by age only) when Vert.x is clustered, so every node answers {@code /tasks/{id}} the same.
+   */
+  public static Registry registryFor(Vertx vertx, LanesConfig config) {
+    LanesConfig.Tasks tasks = config.tasks();
+    if (!vertx.isClustered()) {
+      return new LocalRegistry(tasks.retentionCount(), tasks.retentionMs(), TaskStates::isTerminal);
+    }
+    // Longer than any task can stay queued and running (every admitted task ahead of it at maxSeconds, plus its own).
+    long waves = 1 + (tasks.maxQueued() + tasks.maxRunning() - 1) / tasks.maxRunning();
+    long activeTtlMs = waves * (tasks.maxSeconds() * 1000L) + 60_000;
+    return new ClusterRegistry(vertx, REGISTRY_MAP, tasks.retentionMs(), activeTtlMs, TaskStates::isTerminal);
+  }
+
+  /** The node's runner; its pool belongs to the calling context (the main verticle's) and closes with it. */
+  public static TaskRunner create(Vertx vertx, LanesConfig config, Readiness readiness, BackgroundWork background,
+                                  Registry registry) {
     LanesConfig.Tasks tasks = config.tasks();
     // A task may legitimately hold its thread for tasks.maxSeconds: only warn past that.
     long warnMs = Math.max(config.blocking().warnExecuteMs(), tasks.maxSeconds() * 1000L + 1000);
     WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, tasks.maxRunning(), warnMs, TimeUnit.MILLISECONDS);
     Lane lane = new Lane(LANE, tasks.maxRunning() + tasks.maxQueued(), config.http().retryAfterSeconds());
-    Registry registry = new LocalRegistry(tasks.retentionCount(), tasks.retentionMs(), TaskStates::isTerminal);
     return new TaskRunner(lane, executor, registry, readiness, background);
   }
 

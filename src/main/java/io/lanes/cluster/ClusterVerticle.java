@@ -1,0 +1,86 @@
+package io.lanes.cluster;
+
+import io.lanes.app.Node;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.ext.healthchecks.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps this node's record in the cluster-wide map {@value #NODES_MAP} (id, roles, compute instances, HTTP port,
+ * advertised host; rewritten every {@value #REFRESH_MS} ms with a {@value #RECORD_TTL_MS} ms time-to-live) and the node's
+ * {@link ClusterView} up to date: the records of the members Hazelcast sees alive, so a killed node drops out as soon as
+ * the cluster notices, not when its record expires. Registers the {@code cluster} health check. One instance per
+ * clustered node.
+ */
+public final class ClusterVerticle extends VerticleBase {
+
+  public static final String NODES_MAP = "lanes.nodes";
+  static final long REFRESH_MS = 1000;
+  static final long RECORD_TTL_MS = 5000;
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterVerticle.class);
+
+  private final Node node;
+  private Future<AsyncMap<String, JsonObject>> nodes;
+  private long timer = -1;
+  private boolean refreshing;
+
+  public ClusterVerticle(Node node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    nodes = vertx.sharedData().getClusterWideMap(NODES_MAP);
+    node.health().register("cluster", node.config().ops().healthTimeoutMs(), this::check);
+    return refresh().onSuccess(v -> timer = vertx.setPeriodic(REFRESH_MS, tick -> refresh()));
+  }
+
+  /** Leaves the map at once on a graceful stop, so the others do not count this node until its record expires. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return nodes.compose(map -> map.remove(node.id()))
+      .<Void>mapEmpty()
+      .recover(e -> Future.succeededFuture());
+  }
+
+  /** Publishes this node's record, then reads the live members' records; a failed refresh keeps the last view. */
+  private Future<Void> refresh() {
+    if (refreshing) {
+      return Future.succeededFuture();
+    }
+    refreshing = true;
+    JsonObject self = node.cluster().self(Clustering.vertxNodeId(vertx), Clustering.advertisedHost(vertx), node.httpPort());
+    return nodes
+      .compose(map -> map.put(node.id(), self, RECORD_TTL_MS).compose(v -> map.entries()))
+      .map(records -> live(records, self))
+      .onSuccess(node.cluster()::update)
+      .onFailure(e -> LOG.warn("Could not refresh the cluster view: {}", e.toString()))
+      .<Void>mapEmpty()
+      .andThen(done -> refreshing = false);
+  }
+
+  private List<JsonObject> live(Map<String, JsonObject> records, JsonObject self) {
+    Set<String> alive = Clustering.liveVertxNodes(vertx);
+    List<JsonObject> live = new ArrayList<>(records.values().stream()
+      .filter(record -> alive.contains(record.getString(ClusterView.VERTX_NODE)))
+      .filter(record -> !node.id().equals(record.getString(ClusterView.ID)))
+      .toList());
+    live.add(self);
+    return live;
+  }
+
+  private void check(Promise<Status> promise) {
+    promise.complete(Status.OK(node.cluster().toJson()));
+  }
+}

@@ -1,0 +1,89 @@
+package io.lanes.cluster;
+
+import io.lanes.config.LanesConfig;
+import io.lanes.config.Role;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What this node knows of the nodes it works with: alone, only itself; clustered, the live members' records as the
+ * {@link ClusterVerticle} last read them (refreshed every second). Read from any thread.
+ */
+public final class ClusterView {
+
+  public static final String ID = "id";
+  public static final String VERTX_NODE = "vertxNode";
+  public static final String ROLES = "roles";
+  public static final String COMPUTE = "compute";
+  public static final String HTTP_PORT = "httpPort";
+  public static final String HOST = "host";
+
+  private final String nodeId;
+  private final LanesConfig config;
+  private final boolean clustered;
+  private volatile List<JsonObject> members;
+
+  public ClusterView(String nodeId, LanesConfig config, boolean clustered) {
+    this.nodeId = nodeId;
+    this.config = config;
+    this.clustered = clustered;
+    this.members = List.of(self(null, null, -1));
+  }
+
+  public boolean clustered() {
+    return clustered;
+  }
+
+  /** This node's record: {@code {"id","vertxNode","roles","compute" (instances, 0 without the role),"httpPort","host"}}. */
+  public JsonObject self(String vertxNodeId, String host, int httpPort) {
+    int compute = config.has(Role.COMPUTE) ? config.compute().instances() : 0;
+    return new JsonObject()
+      .put(ID, nodeId)
+      .put(VERTX_NODE, vertxNodeId)
+      .put(ROLES, new JsonArray(config.roles().stream().map(Role::id).sorted().toList()))
+      .put(COMPUTE, compute)
+      .put(HTTP_PORT, httpPort > 0 ? httpPort : null)
+      .put(HOST, host);
+  }
+
+  /** The live members' records by id (this node included); alone, this node only. */
+  public List<JsonObject> members() {
+    return members;
+  }
+
+  /** Live nodes that run compute verticles: those a job sent to {@code lanes.compute.jobs} can reach. */
+  public int computeNodes() {
+    return (int) members.stream().filter(member -> member.getInteger(COMPUTE, 0) > 0).count();
+  }
+
+  /** Compute verticle instances across the live nodes. */
+  public int computeInstances() {
+    return members.stream().mapToInt(member -> member.getInteger(COMPUTE, 0)).sum();
+  }
+
+  public boolean hasComputeConsumer() {
+    return computeNodes() > 0;
+  }
+
+  /** Whether Lanes node {@code id} is a live member (this node always is). */
+  public boolean isLive(String id) {
+    return nodeId.equals(id) || members.stream().anyMatch(member -> id.equals(member.getString(ID)));
+  }
+
+  /** What the {@code cluster} health check shows. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("node", nodeId)
+      .put("members", members.size())
+      .put("computeNodes", computeNodes())
+      .put("computeInstances", computeInstances())
+      .put("nodes", new JsonArray(List.copyOf(members)));
+  }
+
+  void update(List<JsonObject> live) {
+    members = live.stream().sorted(Comparator.comparing(member -> member.getString(ID))).toList();
+  }
+}
