@@ -21,7 +21,8 @@ final class InFlightRequests implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(InFlightRequests.class);
 
   private final String prefix;
-  private final Map<String, String> requests = new LinkedHashMap<>();
+  /** Keyed by id; the request itself is kept and described only when a shutdown has to name it (the hot path stays cheap). */
+  private final Map<String, HttpServerRequest> requests = new LinkedHashMap<>();
   private long next;
 
   InFlightRequests(String prefix) {
@@ -32,7 +33,7 @@ final class InFlightRequests implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String id = prefix + (++next);
     HttpServerRequest request = ctx.request();
-    requests.put(id, request.method() + " " + request.uri());
+    requests.put(id, request);
     ctx.response().putHeader(REQUEST_ID, id);
     long start = System.nanoTime();
     ctx.addEndHandler(done -> {
@@ -70,6 +71,7 @@ final class InFlightRequests implements Handler<RoutingContext> {
   /** Logs every request still in flight, by id: called when the shutdown grace has run out. */
   void logUnfinished(long graceMs) {
     requests.forEach((id, request) ->
-      LOG.warn("Shutdown grace of {} ms ran out: closing unfinished request {} ({})", graceMs, id, request));
+      LOG.warn("Shutdown grace of {} ms ran out: closing unfinished request {} ({} {})", graceMs, id, request.method(),
+        request.uri()));
   }
 }
