@@ -275,8 +275,13 @@ public final class Reliability {
       Answer send = Http.await(after.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"after-restart\"}"), 10_000), 15);
       Answer write = Http.await(after.get("/write?bytes=1024"), 15);
       after.close();
-      Thread.sleep(300);
+      // /send answers before it appends: wait (bounded) for the line instead of guessing how long the append takes
       String logAfter = Files.readString(again.dataDir.resolve("log.txt"));
+      long appendDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!logAfter.contains("\"after-restart\"") && System.nanoTime() < appendDeadline) {
+        Thread.sleep(20);
+        logAfter = Files.readString(again.dataDir.resolve("log.txt"));
+      }
       r.figure("restart ready in %.1f s; temp files swept in %.1f s (%d left); /send %d, /write %d after restart; log.txt %d lines, %d torn",
         readyS, sweptS, left.size(), send.status(), write.status(), logAfter.lines().count(), tornLines(logAfter));
       r.check(!tempsAfterKill.isEmpty() || finals.size() > 0, "the kill left nothing to check (no write was running)");
