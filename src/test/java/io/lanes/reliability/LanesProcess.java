@@ -63,15 +63,14 @@ final class LanesProcess {
   }
 
   private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
+    boolean ready = Poll.until(() -> {
       if (!process.isAlive()) {
         throw new IllegalStateException("Lanes exited with " + process.exitValue() + " before it was ready; see " + log);
       }
-      if (Http.probe(base + "/ready") == 200) {
-        return;
-      }
-      Thread.sleep(100);
+      return Http.probe(base + "/ready") == 200;
+    }, 90_000, 100);
+    if (ready) {
+      return;
     }
     throw new IllegalStateException("Lanes was not ready within 90 s; see " + log);
   }

@@ -134,12 +134,12 @@ public final class Reliability {
       }
       // Most of the 200 writes held by the node (fsync makes each take a while), then the 1,000 /send, then SIGTERM as soon
       // as they are answered: their lines are still being appended, the writes still running, /sync still sleeping.
-      long filesInFlight = 0;
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (filesInFlight < writes * 3 / 4 && System.nanoTime() < until) {
-        filesInFlight = Math.max(filesInFlight, inFlight(lanes, "files"));
-        Thread.sleep(20);
-      }
+      long[] mostFilesInFlight = {0};
+      Poll.until(() -> {
+        mostFilesInFlight[0] = Math.max(mostFilesInFlight[0], inFlight(lanes, "files"));
+        return mostFilesInFlight[0] >= writes * 3 / 4;
+      }, 5000, 20);
+      long filesInFlight;
       for (int i = 0; i < sends; i++) {
         sendCalls.add(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer(new JsonObject().put("message", "s1-" + i).encode()), 30_000));
       }
@@ -150,14 +150,8 @@ public final class Reliability {
       long syncsInFlight = syncCalls.stream().filter(f -> !f.isComplete()).count();
       long term = System.nanoTime();
       lanes.term();
-      double readyDownMs = -1;
-      while (System.nanoTime() - term < TimeUnit.SECONDS.toNanos(5)) {
-        if (Http.probe(lanes.base + "/ready") == 503) {
-          readyDownMs = (System.nanoTime() - term) / 1e6;
-          break;
-        }
-        Thread.sleep(5);
-      }
+      boolean readyDown = Poll.until(() -> Http.probe(lanes.base + "/ready") == 503, 5000, 5);
+      double readyDownMs = readyDown ? (System.nanoTime() - term) / 1e6 : -1;
       List<Answer> all = new ArrayList<>();
       all.addAll(Http.awaitAll(writeCalls, 60));
       all.addAll(Http.awaitAll(syncCalls, 60));
@@ -242,7 +236,7 @@ public final class Reliability {
       loops.add(loop(running, () -> http.call(HttpMethod.POST, "/send", json(),
         Buffer.buffer(new JsonObject().put("message", "s3-" + (sent[0]++) + "-" + "x".repeat(100)).encode()), 10_000)));
     }
-    Thread.sleep(fast ? 1000 : 2500);
+    Poll.pause(fast ? 1000 : 2500);
     lanes.kill();
     running.set(false);
     http.close();
@@ -265,10 +259,7 @@ public final class Reliability {
       .put("schedules", schedules).encode(), false);
     try {
       double readyS = (System.nanoTime() - restart) / 1e9;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      while (!temps(again.dataDir).isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      Poll.until(() -> temps(again.dataDir).isEmpty(), 15_000, 100);
       double sweptS = (System.nanoTime() - restart) / 1e9;
       List<Path> left = temps(again.dataDir);
       Http after = new Http(vertx, port, 2);
@@ -276,12 +267,9 @@ public final class Reliability {
       Answer write = Http.await(after.get("/write?bytes=1024"), 15);
       after.close();
       // /send answers before it appends: wait (bounded) for the line instead of guessing how long the append takes
-      String logAfter = Files.readString(again.dataDir.resolve("log.txt"));
-      long appendDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!logAfter.contains("\"after-restart\"") && System.nanoTime() < appendDeadline) {
-        Thread.sleep(20);
-        logAfter = Files.readString(again.dataDir.resolve("log.txt"));
-      }
+      Path logAgain = again.dataDir.resolve("log.txt");
+      Poll.until(() -> Files.readString(logAgain).contains("\"after-restart\""), 10_000, 20);
+      String logAfter = Files.readString(logAgain);
       r.figure("restart ready in %.1f s; temp files swept in %.1f s (%d left); /send %d, /write %d after restart; log.txt %d lines, %d torn",
         readyS, sweptS, left.size(), send.status(), write.status(), logAfter.lines().count(), tornLines(logAfter));
       r.check(!tempsAfterKill.isEmpty() || finals.size() > 0, "the kill left nothing to check (no write was running)");
@@ -318,11 +306,8 @@ public final class Reliability {
       // Once the burst's own refusals are back, the lanes are still full of accepted work: requests arriving now are
       // "the excess" the promise is about, measured without 2,000 others queued in front of them on 2 shared cores.
       int capacity = (2 + 8) + (1 + 8);
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (Stream.concat(writes.stream(), jobs.stream()).filter(f -> !f.isComplete()).count() > capacity + 5
-        && System.nanoTime() < until) {
-        Thread.sleep(5);
-      }
+      Poll.until(() -> Stream.concat(writes.stream(), jobs.stream()).filter(f -> !f.isComplete()).count() <= capacity + 5,
+        30_000, 5);
       List<Future<Answer>> probes = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         probes.add(probeLoop(http, 20, i));
@@ -700,7 +685,8 @@ public final class Reliability {
         }
       }
     }
-    Thread.sleep(1500);
+    // scenario time: the server notices the abandoned connections (read and idle timeouts) before /hello is judged
+    Poll.pause(1500);
     return count;
   }
 
@@ -735,7 +721,7 @@ public final class Reliability {
       int[] sockets = new int[3];
       // Idle connections (the node's pooled client connections to its own stubs included) close after the server's
       // idle timeout: once it has passed, every socket a call opened must be gone again.
-      Thread.sleep(1000);
+      Poll.pause(1000);
       sockets[0] = lanes.openSockets();
       for (int burst = 1; burst <= 2; burst++) {
         List<Future<Answer>> calls = new ArrayList<>();
@@ -760,7 +746,7 @@ public final class Reliability {
             }
           }
         }
-        Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds) + 3000);
+        Poll.pause(TimeUnit.SECONDS.toMillis(idleSeconds) + 3000);
         sockets[burst] = lanes.openSockets();
       }
       String metrics = Http.rawGet(lanes.base + "/metrics", 5000).body();
@@ -801,8 +787,13 @@ public final class Reliability {
           answers.put("/write " + mode, Http.await(http.get("/write?bytes=65536&mode=" + mode), 15));
         }
         answers.put("/send (first)", Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15));
-        Thread.sleep(300);
-        answers.put("/send (next)", Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15));
+        // the first append fails after its answer; the next /send must then be refused
+        Answer[] next = new Answer[1];
+        Poll.until(() -> {
+          next[0] = Http.await(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer("{\"message\":\"lost?\"}"), 10_000), 15);
+          return next[0].status() != 200;
+        }, 5000, 50);
+        answers.put("/send (next)", next[0]);
         answers.put("/health", Http.await(http.get("/health"), 15));
         answers.put("/hello", Http.await(http.get("/hello"), 15));
         List<String> parts = new ArrayList<>();
@@ -827,17 +818,11 @@ public final class Reliability {
         LanesProcess.deleteTree(lanes.dataDir);
         Files.move(aside, lanes.dataDir);
         long back = System.nanoTime();
-        boolean recovered = false;
-        while (!recovered && System.nanoTime() - back < TimeUnit.SECONDS.toNanos(10)) {
-          recovered = allOk(http, "recovered-" + fault.replace(' ', '-'));
-          if (!recovered) {
-            Thread.sleep(200);
-          }
-        }
+        boolean recovered = Poll.until(() -> allOk(http, "recovered-" + fault.replace(' ', '-')), 10_000, 200);
         r.figure("%s %.1f s after the dir came back", recovered ? "/write, /send and /health recovered" : "NO recovery", (System.nanoTime() - back) / 1e9);
         r.check(recovered, "no recovery after the data dir " + fault + " came back");
       }
-      Thread.sleep(500);
+      Poll.until(() -> "0".equals(gauge(lanes, "lanes_background_pending")), 5000, 50);
       String logTxt = Files.readString(lanes.dataDir.resolve("log.txt"));
       r.figure("log.txt lines: %d (torn %d)", logTxt.lines().count(), tornLines(logTxt));
     } finally {
@@ -908,7 +893,7 @@ public final class Reliability {
         while (running.get()) {
           answers.add(Http.rawGet(url, 5000));
           try {
-            Thread.sleep(everyMs);
+            Poll.pause(everyMs);
           } catch (InterruptedException e) {
             return;
           }
@@ -982,13 +967,12 @@ public final class Reliability {
 
   private void awaitInFlight(LanesProcess lanes, String lane, int atLeast) throws Exception {
     Pattern gauge = Pattern.compile("^lanes_lane_in_flight\\{.*lane=\"" + lane + "\".*} (\\S+)$", Pattern.MULTILINE);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
+    boolean reached = Poll.until(() -> {
       java.util.regex.Matcher m = gauge.matcher(Http.rawGet(lanes.base + "/metrics", 2000).body());
-      if (m.find() && Double.parseDouble(m.group(1)) >= atLeast) {
-        return;
-      }
-      Thread.sleep(50);
+      return m.find() && Double.parseDouble(m.group(1)) >= atLeast;
+    }, 10_000, 50);
+    if (reached) {
+      return;
     }
     throw new IllegalStateException("lane " + lane + " never had " + atLeast + " in flight");
   }
