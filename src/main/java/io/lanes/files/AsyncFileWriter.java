@@ -29,13 +29,22 @@ public final class AsyncFileWriter {
   private final int chunkBytes;
   private final boolean fsync;
   private final boolean keep;
+  private final Function<String, Future<AsyncFile>> opener;
 
   AsyncFileWriter(Vertx vertx, Path dataDir, int chunkBytes, boolean fsync, boolean keep) {
+    this(vertx, dataDir, chunkBytes, fsync, keep,
+      temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true)));
+  }
+
+  /** With {@code opener} creating and opening the temp file (tests watch what is done to it). */
+  AsyncFileWriter(Vertx vertx, Path dataDir, int chunkBytes, boolean fsync, boolean keep,
+                  Function<String, Future<AsyncFile>> opener) {
     this.vertx = vertx;
     this.dataDir = dataDir;
     this.chunkBytes = chunkBytes;
     this.fsync = fsync;
     this.keep = keep;
+    this.opener = opener;
   }
 
   static AsyncFileWriter from(Vertx vertx, LanesConfig.Files files) {
@@ -52,7 +61,7 @@ public final class AsyncFileWriter {
     FileSystem fs = vertx.fileSystem();
     Path temp = TempFiles.newTemp(dataDir);
     String tempName = temp.toString();
-    return fs.open(tempName, new OpenOptions().setWrite(true).setCreateNew(true))
+    return opener.apply(tempName)
       .compose(file -> closeAfter(file, content.apply(file).compose(written -> forced(file, written)))
         .compose(written -> finish(fs, temp).map(written))
         .recover(failure -> fs.delete(tempName).transform(deleted -> Future.failedFuture(failure))));

@@ -29,12 +29,19 @@ public final class ChunkedFileWriter {
   private final int chunkBytes;
   private final boolean fsync;
   private final boolean keep;
+  private final Opener opener;
 
   ChunkedFileWriter(Path dataDir, int chunkBytes, boolean fsync, boolean keep) {
+    this(dataDir, chunkBytes, fsync, keep, ChunkedFileWriter::createNew);
+  }
+
+  /** With {@code opener} creating the temp file's channel (tests watch what is done to it). */
+  ChunkedFileWriter(Path dataDir, int chunkBytes, boolean fsync, boolean keep, Opener opener) {
     this.dataDir = dataDir;
     this.chunkBytes = chunkBytes;
     this.fsync = fsync;
     this.keep = keep;
+    this.opener = opener;
   }
 
   static ChunkedFileWriter from(LanesConfig.Files files) {
@@ -49,7 +56,7 @@ public final class ChunkedFileWriter {
   /** The temp-file life cycle around {@code content}; tests use it to fail a write half-way. */
   long writeWith(Content content) throws IOException {
     Path temp = TempFiles.newTemp(dataDir);
-    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel channel = opener.open(temp);
     try {
       long written;
       try (channel) {
@@ -92,6 +99,16 @@ public final class ChunkedFileWriter {
       cause.addSuppressed(e);
       LOG.warn("Could not delete temp file {} after a failed write", temp, e);
     }
+  }
+
+  private static FileChannel createNew(Path temp) throws IOException {
+    return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  /** Creates the temp file (it must not exist) and opens it for writing. */
+  @FunctionalInterface
+  interface Opener {
+    FileChannel open(Path temp) throws IOException;
   }
 
   /** What goes into the temp file. */

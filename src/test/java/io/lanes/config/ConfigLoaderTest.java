@@ -70,6 +70,44 @@ class ConfigLoaderTest {
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("reads every documented environment variable into its key")
+  void readsEveryEnvironmentVariable(Vertx vertx, VertxTestContext testContext) throws IOException {
+    Map<String, String> environment = Map.ofEntries(
+      Map.entry("HTTP_HOST", "0.0.0.0"),
+      Map.entry("HTTP_PORT", "9100"),
+      Map.entry("HTTP_INSTANCES", "3"),
+      Map.entry("DATA_DIR", "/tmp/lanes-env"),
+      Map.entry("FILES_FSYNC", "true"),
+      Map.entry("BLOCKING_POOL_SIZE", "11"),
+      Map.entry("COMPUTE_INSTANCES", "5"),
+      Map.entry("CLUSTER_HOST", "10.0.0.1"),
+      Map.entry("CLUSTER_PUBLIC_HOST", "203.0.113.7"),
+      Map.entry("LANES_ROLES", "compute, scheduler"),
+      Map.entry("SHUTDOWN_GRACE_MS", "1234"),
+      Map.entry("DEMO_ALLOW_EVENT_LOOP_BLOCKING", "true"));
+    assertEquals(new java.util.TreeSet<>(ConfigLoader.ENVIRONMENT_KEYS.values()), new java.util.TreeSet<>(environment.keySet()),
+      "this test covers every variable the loader reads");
+    loader(vertx, file(new JsonObject()), environment, new Properties())
+      .load(new JsonObject())
+      .onComplete(testContext.succeeding(config -> testContext.verify(() -> {
+        assertEquals("0.0.0.0", config.http().host());
+        assertEquals(9100, config.http().port());
+        assertEquals(3, config.http().instances());
+        assertEquals("/tmp/lanes-env", config.files().dataDir());
+        assertTrue(config.files().fsync());
+        assertEquals(11, config.blocking().poolSize());
+        assertEquals(5, config.compute().instances());
+        assertEquals("10.0.0.1", config.cluster().host());
+        assertEquals("203.0.113.7", config.cluster().publicHost());
+        assertEquals(java.util.Set.of(Role.COMPUTE, Role.SCHEDULER), config.roles());
+        assertEquals(1234, config.shutdown().graceMs());
+        assertTrue(config.demo().allowEventLoopBlocking());
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("fails with one line naming the key and the variable for HTTP_PORT=notaport")
   void rejectsABadEnvironmentValue(Vertx vertx, VertxTestContext testContext) throws IOException {
     Path file = file(new JsonObject());

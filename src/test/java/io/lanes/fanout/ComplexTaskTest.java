@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VertxExtension.class)
@@ -128,6 +129,8 @@ class ComplexTaskTest {
     node("/json", false, 10_000).compose(this::complexTask)
       .onComplete(testContext.succeeding(noConsumer -> testContext.verify(() -> {
         assertEquals(503, noConsumer.statusCode(), noConsumer.bodyAsString());
+        assertEquals("no consumer", noConsumer.bodyAsJsonObject().getString("error"), "not a full lane: nobody listens");
+        assertNotNull(noConsumer.getHeader("Retry-After"));
         testContext.completeNow();
       })));
   }

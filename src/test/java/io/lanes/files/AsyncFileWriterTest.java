@@ -2,6 +2,7 @@ package io.lanes.files;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -12,10 +13,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,6 +90,71 @@ class AsyncFileWriterTest {
         assertEquals(List.of(), ChunkedFileWriterTest.list(dataDir));
         testContext.completeNow();
       }))));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("flushes the file to disk before it is renamed when files.fsync is set, and not otherwise")
+  void flushesToDiskWhenConfigured(Vertx vertx, VertxTestContext testContext) {
+    AtomicInteger flushes = new AtomicInteger();
+    Function<Boolean, Future<Long>> writeWith = fsync -> {
+      Path dir = dataDir.resolve("fsync-" + fsync);
+      return vertx.fileSystem().mkdir(dir.toString())
+        .compose(made -> new AsyncFileWriter(vertx, dir, CHUNK, fsync, true, temp -> vertx.fileSystem()
+          .open(temp, new OpenOptions().setWrite(true).setCreateNew(true))
+          .map(file -> countingFlushes(file, flushes)))
+          .write(3L * CHUNK));
+    };
+    vertx.runOnContext(v -> writeWith.apply(true)
+      .compose(written -> {
+        testContext.verify(() -> assertEquals(1, flushes.getAndSet(0), "flushes with files.fsync true"));
+        return writeWith.apply(false);
+      })
+      .onComplete(testContext.succeeding(written -> testContext.verify(() -> {
+        assertEquals(0, flushes.get(), "flushes with files.fsync false");
+        assertEquals(3L * CHUNK, Files.size(ChunkedFileWriterTest.list(dataDir.resolve("fsync-true")).get(0)));
+        testContext.completeNow();
+      }))));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("makes a kept file final with one atomic rename, which replaces whatever had the final name")
+  void renamesAtomically(Vertx vertx, VertxTestContext testContext) {
+    AsyncFileWriter writer = new AsyncFileWriter(vertx, dataDir, CHUNK, false, true);
+    vertx.runOnContext(v -> writer
+      .writeWith(file -> {
+        try {
+          Path temp = ChunkedFileWriterTest.list(dataDir).get(0);
+          // A stale file under the final name: rename(2) swaps the new file in at once; a copying move would refuse it.
+          Files.writeString(TempFiles.finalNameOf(temp), "stale");
+        } catch (IOException e) {
+          return Future.failedFuture(e);
+        }
+        return new AsyncFileWriter.ChunkPump(file, 2L * CHUNK, CHUNK).start();
+      })
+      .onComplete(testContext.succeeding(written -> testContext.verify(() -> {
+        List<Path> files = ChunkedFileWriterTest.list(dataDir);
+        assertEquals(1, files.size(), files.toString());
+        assertFalse(TempFiles.isTemp(files.get(0)));
+        assertEquals(2L * CHUNK, Files.size(files.get(0)));
+        testContext.completeNow();
+      }))));
+  }
+
+  /** {@code file}, counting its {@code flush()} calls (the async writer's fsync). */
+  private static AsyncFile countingFlushes(AsyncFile file, AtomicInteger flushes) {
+    return (AsyncFile) Proxy.newProxyInstance(AsyncFile.class.getClassLoader(), new Class<?>[] {AsyncFile.class},
+      (proxy, method, args) -> {
+        if (method.getName().equals("flush")) {
+          flushes.incrementAndGet();
+        }
+        try {
+          return method.invoke(file, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause();
+        }
+      });
   }
 
   @Test

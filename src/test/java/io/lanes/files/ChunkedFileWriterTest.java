@@ -5,9 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,6 +79,32 @@ class ChunkedFileWriterTest {
 
     assertThrows(IOException.class, () -> new ChunkedFileWriter(notADir, CHUNK, false, false).write(10));
     assertEquals(List.of(notADir), list(dataDir));
+  }
+
+  @Test
+  @DisplayName("forces the file to disk before it is renamed when files.fsync is set, and not otherwise")
+  void forcesToDiskWhenConfigured() throws IOException {
+    for (boolean fsync : new boolean[] {true, false}) {
+      AtomicInteger forces = new AtomicInteger();
+      Path dir = Files.createDirectory(dataDir.resolve("fsync-" + fsync));
+      ChunkedFileWriter writer = new ChunkedFileWriter(dir, CHUNK, fsync, true,
+        temp -> new WatchedChannel(FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), forces));
+      assertKeptExactly(dir, 3 * CHUNK, writer.write(3 * CHUNK));
+      assertEquals(fsync ? 1 : 0, forces.get(), "force() calls with files.fsync " + fsync);
+    }
+  }
+
+  @Test
+  @DisplayName("makes a kept file final with one atomic rename, which replaces whatever had the final name")
+  void renamesAtomically() throws IOException {
+    ChunkedFileWriter writer = new ChunkedFileWriter(dataDir, CHUNK, false, true);
+    long written = writer.writeWith(channel -> {
+      Path temp = list(dataDir).get(0);
+      // A stale file under the final name: rename(2) swaps the new file in at once; a copying move would refuse it.
+      Files.writeString(TempFiles.finalNameOf(temp), "stale");
+      return ChunkedFileWriter.writeChunks(channel, 2 * CHUNK, CHUNK);
+    });
+    assertKeptExactly(dataDir, 2 * CHUNK, written);
   }
 
   @Test

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VertxExtension.class)
@@ -137,6 +138,99 @@ class SendRouteTest {
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answers 503 lane full (lane log) past files.logQueueBytes waiting, and writes every line it accepted")
+  void refusesPastTheLogQueueBound(Vertx vertx, VertxTestContext testContext) throws Exception {
+    holdTheLogPool(vertx);
+    String message = "x".repeat(300);
+    List<Future<HttpResponse<Buffer>>> sends = new ArrayList<>();
+    deploy(vertx, new JsonObject().put("files", new JsonObject().put("logQueueBytes", 1024)))
+      .compose(v -> {
+        // ~330 bytes a line: three fit in 1024 bytes, the rest must be refused while the appender is held.
+        for (int i = 0; i < 6; i++) {
+          sends.add(send("{\"message\":\"" + message + "\"}"));
+        }
+        return Future.all(sends);
+      })
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        List<HttpResponse<Buffer>> answers = sends.stream().map(Future::result).toList();
+        List<HttpResponse<Buffer>> refused = answers.stream().filter(a -> a.statusCode() == 503).toList();
+        assertEquals(3, answers.stream().filter(a -> a.statusCode() == 200).count(), answers.toString());
+        assertEquals(3, refused.size());
+        for (HttpResponse<Buffer> answer : refused) {
+          assertEquals("lane full", answer.bodyAsJsonObject().getString("error"));
+          assertEquals("log", answer.bodyAsJsonObject().getJsonObject("detail").getString("lane"));
+          assertNotNull(answer.getHeader("Retry-After"));
+        }
+        releaseLog.countDown();
+      })))
+      .compose(v -> Await.until(vertx, () -> node.background().pending() == 0))
+      .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+        assertEquals(3, logLines().size(), "every accepted line, and only those");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("answers 503 log unavailable once an append failed (data dir gone), and accepts again once it is back")
+  void refusesWhileTheLogCannotBeWritten(Vertx vertx, VertxTestContext testContext) throws Exception {
+    Path gone = dataDir.resolve("gone");
+    Files.createDirectory(gone);
+    deploy(vertx, new JsonObject().put("files", new JsonObject().put("dataDir", gone.toString())))
+      .compose(v -> vertx.fileSystem().deleteRecursive(gone.toString()))
+      // Accepted before anyone knew: its append fails (the line is lost, as the route's contract says).
+      .compose(v -> send("{\"message\":\"lost\"}"))
+      .compose(first -> {
+        testContext.verify(() -> assertEquals(200, first.statusCode()));
+        return Await.until(vertx, () -> node.files().log().failing());
+      })
+      .compose(v -> send("{\"message\":\"refused\"}"))
+      .compose(refused -> {
+        testContext.verify(() -> {
+          assertEquals(503, refused.statusCode(), refused.bodyAsString());
+          assertEquals("log unavailable", refused.bodyAsJsonObject().getString("error"));
+          assertNotNull(refused.getHeader("Retry-After"));
+        });
+        return vertx.fileSystem().mkdirs(gone.toString());
+      })
+      // The appender probes at most once a second: the first sends after the directory is back may still be refused.
+      .compose(v -> sendUntilAccepted(vertx, "{\"message\":\"back\"}"))
+      .compose(v -> Await.until(vertx, () -> node.background().pending() == 0))
+      .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+        List<String> lines = Files.readAllLines(gone.resolve(LogAppender.FILE_NAME));
+        assertEquals(List.of("back"), lines.stream().map(SendRouteTest::messageOf).toList());
+        testContext.completeNow();
+      })));
+  }
+
+  /**
+   * Sends messages {@code from..to-1}, 50 per event-loop turn: building a thousand requests in one go would itself hold
+   * the test's event loop for longer than the blocked-thread limit.
+   */
+  private Future<Void> sendInBatches(Vertx vertx, int from, int to, List<Future<HttpResponse<Buffer>>> sends) {
+    int end = Math.min(to, from + 50);
+    for (int i = from; i < end; i++) {
+      sends.add(send(new JsonObject().put("message", "message " + i + "\nnot a new line").encode()));
+    }
+    return end == to ? Future.succeededFuture() : vertx.timer(1, TimeUnit.MILLISECONDS)
+      .compose(v -> sendInBatches(vertx, end, to, sends));
+  }
+
+  /** Sends {@code body} every 50 ms until it is answered 200 (only 503 log unavailable is expected meanwhile). */
+  private Future<Void> sendUntilAccepted(Vertx vertx, String body) {
+    return send(body).compose(answer -> {
+      if (answer.statusCode() == 200) {
+        return Future.succeededFuture();
+      }
+      if (answer.statusCode() != 503) {
+        return Future.failedFuture("unexpected answer " + answer.statusCode() + " " + answer.bodyAsString());
+      }
+      return vertx.timer(50, TimeUnit.MILLISECONDS).compose(v -> sendUntilAccepted(vertx, body));
+    });
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("answers a body over http.maxBodyBytes with 413, bad JSON or a non-string message with 400, all in JSON")
   void refusesBadBodies(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, new JsonObject().put("http", new JsonObject().put("maxBodyBytes", 100)))
@@ -209,10 +303,7 @@ class SendRouteTest {
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(config))
       .compose(id -> {
         node = main.node();
-        for (int i = 0; i < 1000; i++) {
-          sends.add(send(new JsonObject().put("message", "message " + i + "\nnot a new line").encode()));
-        }
-        return Future.all(sends).map(id);
+        return sendInBatches(vertx, 0, 1000, sends).compose(v -> Future.all(sends)).map(id);
       })
       .compose(id -> {
         testContext.verify(() -> {

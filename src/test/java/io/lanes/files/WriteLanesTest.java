@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("The /write lanes")
 class WriteLanesTest {
 
+  /** Counts only the threads this test starts. */
+  private final Threads threads = Threads.startedFromNow();
+
   /** The loop of {@link ChunkedFileWriter#writeChunks}: a thread inside it is writing a file right now. */
   private static final String WRITE_FRAME = "ChunkedFileWriter.writeChunks";
   private static final long MIB = 1024 * 1024;
@@ -73,7 +76,7 @@ class WriteLanesTest {
           writes.add(get("/write?mode=blocking&bytes=" + 64 * MIB));
         }
         // All 8 inside the write loop at one moment: their intervals overlap. Ordered executeBlocking would show 1.
-        return Await.until(vertx, () -> Threads.countInside("lanes-blocking", WRITE_FRAME) == 8);
+        return Await.until(vertx, () -> threads.countInside("lanes-blocking", WRITE_FRAME) >= 8);
       })
       .compose(allWriting -> Future.all(writes))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
@@ -92,7 +95,7 @@ class WriteLanesTest {
   void helloAnswersDuringWorkerWrites(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, 512, new JsonObject())
       .compose(v -> helloDuringWrites(vertx, "worker", 32 * MIB,
-        () -> Threads.countInside(FileWriterVerticle.POOL_NAME, WRITE_FRAME) == 4))
+        () -> threads.countInside(FileWriterVerticle.POOL_NAME, WRITE_FRAME) >= 4))
       .onComplete(testContext.succeedingThenComplete());
   }
 
@@ -102,7 +105,7 @@ class WriteLanesTest {
   void helloAnswersDuringBlockingWrites(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, 512, new JsonObject())
       .compose(v -> helloDuringWrites(vertx, "blocking", 32 * MIB,
-        () -> Threads.countInside("lanes-blocking", WRITE_FRAME) == 4))
+        () -> threads.countInside("lanes-blocking", WRITE_FRAME) >= 4))
       .onComplete(testContext.succeedingThenComplete());
   }
 
@@ -148,7 +151,7 @@ class WriteLanesTest {
     deploy(vertx, 512, oneWriter)
       .compose(v -> {
         admitted.add(get("/write?mode=worker&bytes=" + 32 * MIB));
-        return Await.until(vertx, () -> Threads.countInside(FileWriterVerticle.POOL_NAME, WRITE_FRAME) == 1);
+        return Await.until(vertx, () -> threads.countInside(FileWriterVerticle.POOL_NAME, WRITE_FRAME) >= 1);
       })
       .compose(v -> Future.all(get("/write?mode=worker&bytes=10"), get("/write_async?bytes=10")))
       .onComplete(testContext.succeeding(refused -> testContext.verify(() -> {

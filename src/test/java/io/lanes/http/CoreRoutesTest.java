@@ -146,6 +146,27 @@ class CoreRoutesTest {
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("tag every answer, errors included, with its own X-Request-Id")
+  void tagEveryAnswerWithARequestId(Vertx vertx, VertxTestContext testContext) {
+    List<Future<HttpResponse<Buffer>>> answers = List.of(get(vertx, "/hello"), get(vertx, "/hello"),
+      get(vertx, "/sync?seconds=abc"), get(vertx, "/nope"), client(vertx).request(HttpMethod.DELETE, "/hello").send(),
+      get(vertx, "/ready"));
+    Future.all(answers).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+      List<String> ids = new ArrayList<>();
+      for (Future<HttpResponse<Buffer>> answer : answers) {
+        String id = answer.result().getHeader(InFlightRequests.REQUEST_ID);
+        assertNotNull(id, answer.result().statusCode() + " " + answer.result().bodyAsString());
+        assertFalse(id.isBlank());
+        ids.add(id);
+      }
+      assertEquals(List.of(200, 200, 400, 404, 405, 503), answers.stream().map(a -> a.result().statusCode()).toList());
+      assertEquals(ids.size(), ids.stream().distinct().count(), "ids repeat: " + ids);
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("answer unknown paths and wrong methods in JSON")
   void answerRoutingErrorsInJson(Vertx vertx, VertxTestContext testContext) {
     Future<HttpResponse<Buffer>> notFound = get(vertx, "/nope");

@@ -1,6 +1,8 @@
 package io.lanes.http;
 
 import io.lanes.app.Node;
+import ch.qos.logback.classic.Level;
+import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
 import io.lanes.support.TestNodes;
 import io.vertx.core.Future;
@@ -8,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +70,7 @@ class MalformedRequestsTest {
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("read a form-encoded body up to http.maxBodyBytes, and answer 400 or 413 to a bad form or multipart body")
-  void decodeFormBodies(VertxTestContext testContext) {
+  void decodeFormBodies(Vertx vertx, VertxTestContext testContext) {
     String longMessage = "{\"message\":\"" + "x".repeat(20_000) + "\"}";
     Future.all(
         post("/send", FORM, longMessage),
@@ -79,11 +82,19 @@ class MalformedRequestsTest {
           + "x".repeat(70_000) + "\r\n--zz--\r\n"))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         assertEquals(200, all.<HttpResponse<Buffer>>resultAt(0).statusCode(), all.<HttpResponse<Buffer>>resultAt(0).bodyAsString());
+        assertEquals(new JsonObject().put("status", "Message received"), all.<HttpResponse<Buffer>>resultAt(0).bodyAsJsonObject());
         assertEquals(400, all.<HttpResponse<Buffer>>resultAt(1).statusCode(), all.<HttpResponse<Buffer>>resultAt(1).bodyAsString());
         assertEquals(413, all.<HttpResponse<Buffer>>resultAt(2).statusCode(), all.<HttpResponse<Buffer>>resultAt(2).bodyAsString());
         assertEquals(400, all.<HttpResponse<Buffer>>resultAt(3).statusCode(), all.<HttpResponse<Buffer>>resultAt(3).bodyAsString());
         assertEquals(400, all.<HttpResponse<Buffer>>resultAt(4).statusCode(), all.<HttpResponse<Buffer>>resultAt(4).bodyAsString());
         assertEquals(413, all.<HttpResponse<Buffer>>resultAt(5).statusCode(), all.<HttpResponse<Buffer>>resultAt(5).bodyAsString());
+      })))
+      // The 20,000-character message of the form-encoded body is the one line appended to log.txt.
+      .compose(all -> Await.until(vertx, () -> node.background().pending() == 0))
+      .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+        List<String> lines = Files.readAllLines(dataDir.resolve("log.txt"));
+        assertEquals(1, lines.size(), "only the valid body was accepted");
+        assertTrue(lines.get(0).endsWith(" \"" + "x".repeat(20_000) + "\""), lines.get(0).substring(0, 80));
         testContext.completeNow();
       })));
   }
@@ -92,23 +103,22 @@ class MalformedRequestsTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("log nothing above DEBUG when a client leaves in the middle of its body")
   void stayQuietWhenTheClientLeaves(Vertx vertx, VertxTestContext testContext) {
-    LogCapture failures = LogCapture.of(FailureHandler.class);
+    LogCapture failures = LogCapture.atDebug(FailureHandler.class);
+    LogCapture requests = LogCapture.atDebug(InFlightRequests.class);
     raw.connect(node.httpPort(), "127.0.0.1")
       .compose(socket -> socket
         .write("POST /send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"mess")
-        .compose(v -> reset(vertx, socket)))
+        .compose(v -> socket.close()))
+      // The request log line is written when the server has seen the request end, here by the client leaving.
+      .compose(v -> Await.until(vertx, () -> requests.messages().stream().anyMatch(line -> line.contains("POST /send"))))
       .compose(v -> get("/hello"))
       .onComplete(testContext.succeeding(hello -> testContext.verify(() -> {
         failures.close();
+        requests.close();
         assertEquals(200, hello.statusCode());
-        assertEquals(java.util.List.of(), failures.messages());
+        assertEquals(List.of(), failures.messagesAbove(Level.DEBUG));
         testContext.completeNow();
       })));
-  }
-
-  /** Closes the socket, then gives the server a moment to see it. */
-  private static Future<Void> reset(Vertx vertx, NetSocket socket) {
-    return socket.close().compose(v -> vertx.timer(200, TimeUnit.MILLISECONDS)).mapEmpty();
   }
 
   private Future<HttpResponse<Buffer>> get(String uri) {

@@ -117,6 +117,38 @@ class TaskRoutesTest {
 
   @Test
   @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("forgets finished tasks past tasks.retentionCount, oldest first: GET /tasks/{id} is 404 for them")
+  void forgetsFinishedTasksPastTheRetention(Vertx vertx, VertxTestContext testContext) {
+    deploy(vertx, new JsonObject().put("maxRunning", 1).put("retentionCount", 2))
+      .compose(id -> runToTheEnd(vertx, "1"))
+      .compose(v -> runToTheEnd(vertx, "2"))
+      .compose(v -> get("/tasks/1"))
+      .onComplete(testContext.succeeding(kept -> testContext.verify(() -> {
+        assertEquals(200, kept.statusCode(), "two finished tasks are within the retention");
+        assertEquals("done", kept.bodyAsJsonObject().getString("state"));
+      })))
+      .compose(v -> runToTheEnd(vertx, "3"))
+      .compose(v -> Future.all(get("/tasks/1"), get("/tasks/2"), get("/tasks/3")))
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        HttpResponse<Buffer> oldest = all.resultAt(0);
+        assertEquals(404, oldest.statusCode(), oldest.bodyAsString());
+        assertEquals("unknown task", oldest.bodyAsJsonObject().getString("error"));
+        assertEquals("done", all.<HttpResponse<Buffer>>resultAt(1).bodyAsJsonObject().getString("state"));
+        assertEquals("done", all.<HttpResponse<Buffer>>resultAt(2).bodyAsJsonObject().getString("state"));
+        testContext.completeNow();
+      })));
+  }
+
+  /** Submits task {@code id} of 0 s through the route and waits until it is done. */
+  private Future<Void> runToTheEnd(Vertx vertx, String id) {
+    return get("/task/" + id + "?seconds=0")
+      .compose(accepted -> accepted.statusCode() == 202
+        ? Await.until(vertx, () -> "done".equals(stateOf(id)))
+        : Future.failedFuture("task " + id + " refused: " + accepted.bodyAsString()));
+  }
+
+  @Test
+  @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
   @DisplayName("answers 409 for an id that is queued or running, and accepts it again once it finished")
   void refusesAnActiveIdOnly(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, new JsonObject())
