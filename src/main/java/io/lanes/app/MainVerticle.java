@@ -1,40 +1,77 @@
 package io.lanes.app;
 
+import io.lanes.bus.Addresses;
+import io.lanes.bus.Codecs;
 import io.lanes.cluster.AdvertisedAddressCheck;
 import io.lanes.cluster.ClusterJobLock;
 import io.lanes.cluster.ClusterVerticle;
 import io.lanes.cluster.ClusterView;
 import io.lanes.cluster.Clustering;
 import io.lanes.cluster.StartReportRelayVerticle;
+import io.lanes.compute.ComputeJobs;
+import io.lanes.compute.ComputeRoutes;
+import io.lanes.compute.ComputeSender;
 import io.lanes.compute.ComputeVerticle;
+import io.lanes.compute.JobStore;
 import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
-import io.lanes.files.FileLane;
+import io.lanes.core.CoreRoutes;
+import io.lanes.fanout.FanoutRoutes;
+import io.lanes.files.AsyncFileWriter;
+import io.lanes.files.ChunkedFileWriter;
+import io.lanes.files.FileRoutes;
+import io.lanes.files.FileWriterVerticle;
+import io.lanes.files.LogAppender;
+import io.lanes.files.WriteModes;
 import io.lanes.http.HttpVerticle;
+import io.lanes.http.Routes;
+import io.lanes.lane.BlockingLane;
+import io.lanes.lane.Lanes;
+import io.lanes.lifecycle.BackgroundWork;
+import io.lanes.lifecycle.Readiness;
+import io.lanes.ops.Observability;
+import io.lanes.ops.OpsRoutes;
+import io.lanes.registry.Registries;
 import io.lanes.schedule.JobLock;
+import io.lanes.schedule.JobStats;
 import io.lanes.schedule.LocalJobLock;
+import io.lanes.schedule.PeriodicJobs;
+import io.lanes.schedule.ScheduleBoard;
+import io.lanes.schedule.ScheduleRoutes;
 import io.lanes.schedule.SchedulerVerticle;
+import io.lanes.tasks.TaskRoutes;
+import io.lanes.tasks.TaskRunner;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
+import io.vertx.ext.healthchecks.HealthChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher's {@code Main-Verticle}: loads and validates the config, builds the node's shared {@link Node}, and deploys
- * each lane's verticles by role, consumers before the HTTP front so no request arrives before the code that serves it.
- * Scale with per-lane instance counts, not with {@code -instances}.
+ * The launcher's {@code Main-Verticle} and the composition root: loads and validates the config, builds the node's
+ * lanes and services from it ({@link #wire}), and deploys each role's verticles with only the parts they use, consumers
+ * before the HTTP front so no request arrives before the code that serves it. What is known only once the front listens
+ * (its port) reaches those that need it as a future completed here. Scale with per-lane instance counts, not with
+ * {@code -instances}.
  */
 public final class MainVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
-  private Node node;
+  private Services services;
+  private final Promise<Integer> httpPort = Promise.promise();
 
   @Override
   public Future<?> start() {
@@ -46,10 +83,12 @@ public final class MainVerticle extends VerticleBase {
     return ConfigLoader.fromProcess(vertx)
       .load(config())
       .compose(config -> refuseUnreachableAddress().map(config))
-      .compose(this::deployLanes)
+      // Building a meter registry with the JVM's meters takes half a second on a cold JVM: not on this event loop.
+      .compose(config -> vertx.executeBlocking(() -> Observability.create(vertx, config), false)
+        .compose(ops -> deploy(wire(config, ops))))
       .onSuccess(v -> {
-        node.readiness().markReady();
-        banner(node);
+        services.readiness().markReady();
+        banner();
       });
   }
 
@@ -59,66 +98,146 @@ public final class MainVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    if (node == null) {
+    if (services == null) {
       return Future.succeededFuture();
     }
-    node.readiness().drain();
-    long deadline = node.readiness().drainingSince() + node.config().shutdown().graceMs();
-    return node.background().drain(vertx, deadline);
+    services.readiness().drain();
+    long deadline = services.readiness().drainingSince() + services.config().shutdown().graceMs();
+    return services.background().drain(vertx, deadline);
   }
 
-  /** The node, once {@link #start()} has built it (tests use it to find the bound port). */
-  public Node node() {
-    return node;
+  /** What {@link #start()} built (tests read the lanes and the port through it); null before. */
+  public Services services() {
+    return services;
   }
 
-  private Future<Void> deployLanes(LanesConfig config) {
-    node = Node.create(vertx, config);
-    Future<Void> deployed = node.ops().deployLagProbes(vertx).mapEmpty();
-    // clustering: this node's record and the live members' (roles, compute) before anything that reads them
+  /** The port the HTTP front listens on, once it does (the real one when 0 was configured). */
+  public Future<Integer> httpPort() {
+    return httpPort.future();
+  }
+
+  /** Builds every lane and service of the node; the pools belong to this verticle's context and close with it. */
+  private Services wire(LanesConfig config, Observability ops) {
+    Codecs.registerOn(vertx.eventBus());
+    String id = newId();
+    Readiness readiness = new Readiness();
+    BackgroundWork background = new BackgroundWork();
+    Lanes lanes = Lanes.from(config);
+    HealthChecks health = HealthChecks.create(vertx);
+    ClusterView cluster = new ClusterView(id, config, vertx.isClustered());
+
+    LanesConfig.Blocking blockingConfig = config.blocking();
+    BlockingLane blocking = new BlockingLane(lanes.blocking(), vertx.createSharedWorkerExecutor(
+      LanesConfig.Blocking.POOL_NAME, blockingConfig.poolSize(), blockingConfig.warnExecuteMs(), TimeUnit.MILLISECONDS));
+
+    LanesConfig.Files files = config.files();
+    ChunkedFileWriter fileWriter = ChunkedFileWriter.from(files);
+    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blocking, fileWriter,
+      AsyncFileWriter.from(vertx, files), files.writeTimeoutMs());
+
+    LanesConfig.Tasks taskConfig = config.tasks();
+    TaskRunner tasks = new TaskRunner(lanes.tasks(),
+      vertx.createSharedWorkerExecutor(TaskRunner.POOL_NAME, taskConfig.maxRunning(), TaskRunner.warnAfterMs(config),
+        TimeUnit.MILLISECONDS),
+      Registries.create(vertx, TaskRunner.REGISTRY_MAP, taskConfig.retentionCount(), taskConfig.retentionMs(),
+        TaskRunner.activeTtlMs(taskConfig), TaskRunner::isTerminal),
+      readiness, background);
+
+    LanesConfig.Compute computeConfig = config.compute();
+    ComputeSender compute = new ComputeSender(vertx.eventBus(), lanes.compute(), computeConfig.timeoutMs());
+    JobStore jobs = new JobStore(compute,
+      Registries.create(vertx, JobStore.REGISTRY_MAP, computeConfig.retentionCount(), computeConfig.retentionMs(),
+        JobStore.activeTtlMs(computeConfig), JobStore::isTerminal),
+      background, id, cluster::isLive);
+
+    ScheduleBoard schedules = new ScheduleBoard(stats -> ops.bindScheduleRuns(stats.name(), stats, JobStats::runs));
+    ops.bindLanes(lanes);
+    ops.bindTasks(tasks::queued, tasks::running);
+    ops.bindJobs(() -> jobs.activeJobs(JobStore.QUEUED), () -> jobs.activeJobs(JobStore.RUNNING));
+    ops.bindBackground(background);
+    ops.registerHealth(vertx, health, files.dataDir());
+
+    services = new Services(id, config, readiness, background, lanes, blocking, ops, health, fileWriter, writes,
+      LogAppender.create(vertx, files), tasks, ComputeJobs.standard(), compute, jobs, schedules, cluster);
+    return services;
+  }
+
+  /** Each role's verticles, in order: probes, cluster view, data dir and writers, compute, scheduler, the HTTP front. */
+  private Future<Void> deploy(Services s) {
+    LanesConfig config = s.config();
+    Future<?> deployed = s.ops().deployLagProbes(vertx);
     if (vertx.isClustered()) {
-      deployed = deployed.compose(v -> vertx.deployVerticle(() -> new ClusterVerticle(node), new DeploymentOptions()))
-        .mapEmpty();
+      // clustering: this node's record and the live members' (roles, compute) before anything that reads them
+      deployed = deployed.compose(v -> vertx.deployVerticle(() -> new ClusterVerticle(s.id(), s.cluster(), s.health(),
+        config.ops().healthTimeoutMs(), httpPort.future()), new DeploymentOptions()));
     }
-    // files: the data directory, and the FileWriterVerticles on a node with the files role
-    deployed = deployed.compose(v -> FileLane.deploy(vertx, node));
+    deployed = deployed.compose(v -> vertx.fileSystem().mkdirs(config.files().dataDir()));
+    if (config.has(Role.FILES)) {
+      deployed = deployed.compose(v -> vertx.deployVerticle(
+        () -> new FileWriterVerticle(s.fileWriter(), config.files().maxBytes()),
+        FileWriterVerticle.deploymentOptions(config.files())));
+    }
     if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
-      deployed = deployed.compose(v -> deployCompute(config));
+      deployed = deployed.compose(v -> deployCompute(s));
     }
     if (config.has(Role.SCHEDULER)) {
-      deployed = deployed.compose(v -> deployScheduler(config));
+      deployed = deployed.compose(v -> vertx.deployVerticle(() -> new SchedulerVerticle(s.id(), config.schedules(),
+        config.shutdown().graceMs(), s.readiness(), s.schedules(),
+        PeriodicJobs.standard(s.id(), s.lanes(), s.background(), Path.of(config.files().dataDir()),
+          config.files().staleTempMs()),
+        jobLock(s.id())), SchedulerVerticle.deploymentOptions(config)));
     }
     if (config.has(Role.HTTP)) {
-      deployed = deployed.compose(v -> deployHttp(config));
+      deployed = deployed.compose(v -> deployHttp(s));
     }
-    return deployed;
+    return deployed.mapEmpty();
   }
 
-  private Future<Void> deployScheduler(LanesConfig config) {
-    return vertx
-      .deployVerticle(() -> new SchedulerVerticle(node, jobLock()), SchedulerVerticle.deploymentOptions(config))
-      .mapEmpty();
-  }
-
-  private Future<Void> deployCompute(LanesConfig config) {
+  private Future<?> deployCompute(Services s) {
+    LanesConfig.Compute compute = s.config().compute();
     // clustering: the relay that sends the compute verticles' start reports from an event loop
     Future<?> relay = vertx.isClustered()
       ? vertx.deployVerticle(StartReportRelayVerticle::new, new DeploymentOptions())
       : Future.succeededFuture();
-    return relay
-      .compose(v -> vertx.deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(config.compute())))
-      .mapEmpty();
+    return relay.compose(v -> vertx.deployVerticle(() -> new ComputeVerticle(s.id(), compute, s.jobTypes()),
+      ComputeVerticle.deploymentOptions(compute)));
   }
 
-  private Future<Void> deployHttp(LanesConfig config) {
-    return vertx
-      .deployVerticle(() -> new HttpVerticle(node), new DeploymentOptions().setInstances(config.http().instances()))
-      .mapEmpty();
+  /** The start reports of this node's async jobs, then the HTTP verticles; their port is passed on once they listen. */
+  private Future<?> deployHttp(Services s) {
+    LanesConfig config = s.config();
+    List<HttpVerticle> fronts = new CopyOnWriteArrayList<>();
+    return vertx.eventBus()
+      .consumer(Addresses.computeStarted(s.id()), s.jobs()::started)
+      .completion()
+      .compose(v -> vertx.deployVerticle(() -> {
+        HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), s.readiness(),
+          instance -> routes(instance, s));
+        fronts.add(front);
+        return front;
+      }, new DeploymentOptions().setInstances(config.http().instances())))
+      .onSuccess(id -> httpPort.complete(fronts.get(0).actualPort()));
+  }
+
+  /** The features of one HTTP verticle instance, each with only what it uses; built on that instance's context. */
+  private List<Routes> routes(Vertx instance, Services s) {
+    LanesConfig config = s.config();
+    return List.of(
+      new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
+        config.http().retryAfterSeconds()),
+      new CoreRoutes(instance, s.blocking(), config.blocking().maxSleepSeconds()),
+      new TaskRoutes(s.tasks(), config.tasks()),
+      new ScheduleRoutes(s.id(), s.schedules()),
+      new FileRoutes(s.writes(), s.log(), s.background(), new FileRoutes.Limits(config.files().defaultBytes(),
+        config.files().maxBytes(), config.demo().allowEventLoopBlocking(), config.http().maxBodyBytes())),
+      new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
+        (upstream, outcome, elapsedNanos) -> s.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos)),
+      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes()));
   }
 
   /** Each periodic job once per period across the cluster, or every period when alone. */
-  private JobLock jobLock() {
-    return vertx.isClustered() ? new ClusterJobLock(vertx, node.id()) : new LocalJobLock();
+  private JobLock jobLock(String nodeId) {
+    return vertx.isClustered() ? new ClusterJobLock(vertx, nodeId) : new LocalJobLock();
   }
 
   /**
@@ -141,13 +260,18 @@ public final class MainVerticle extends VerticleBase {
       .orElse(Future.succeededFuture());
   }
 
+  private static String newId() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "node");
+    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
   /** One line: the node, its roles, and the lanes it runs with their sizes (no port on a node without HTTP). */
-  private static void banner(Node node) {
-    LanesConfig config = node.config();
+  private void banner() {
+    LanesConfig config = services.config();
     List<String> parts = new ArrayList<>();
     parts.add("roles " + config.roles().stream().map(Role::id).sorted().toList());
     if (config.has(Role.HTTP)) {
-      parts.add("http " + config.http().host() + ":" + node.httpPort() + " x" + config.http().instances());
+      parts.add("http " + config.http().host() + ":" + httpPort.future().result() + " x" + config.http().instances());
     }
     if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
       parts.add("compute x" + config.compute().instances() + " on pool " + LanesConfig.Compute.POOL_NAME + " ("
@@ -162,10 +286,10 @@ public final class MainVerticle extends VerticleBase {
       parts.add("scheduler");
     }
     parts.add("blocking pool " + config.blocking().poolSize() + " (+" + config.blocking().queueLimit() + " queued)");
-    ClusterView cluster = node.cluster();
+    ClusterView cluster = services.cluster();
     parts.add(cluster.clustered()
       ? "clustered: " + cluster.members().size() + " member(s), " + cluster.computeNodes() + " with compute"
       : "standalone");
-    LOG.info("Lanes node {} ready: {}", node.id(), String.join(", ", parts));
+    LOG.info("Lanes node {} ready: {}", services.id(), String.join(", ", parts));
   }
 }

@@ -12,6 +12,8 @@ public final class Addresses {
 
   /** Local only: a compute verticle of a clustered node hands its start reports to the relay here (see the relay). */
   public static final String COMPUTE_START_RELAY = "lanes.compute.start-relay";
+  /** The header of a message to {@link #COMPUTE_START_RELAY} naming the address the relay forwards it to. */
+  public static final String RELAY_TO = "lanes-relay-to";
 
   private Addresses() {
   }

@@ -1,10 +1,10 @@
 package io.lanes.cluster;
 
-import io.lanes.app.Node;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.healthchecks.Status;
 import org.slf4j.Logger;
@@ -29,19 +29,29 @@ public final class ClusterVerticle extends VerticleBase {
   static final long RECORD_TTL_MS = 5000;
   private static final Logger LOG = LoggerFactory.getLogger(ClusterVerticle.class);
 
-  private final Node node;
+  private final String nodeId;
+  private final ClusterView view;
+  private final HealthChecks health;
+  private final long healthTimeoutMs;
+  private final Future<Integer> httpPort;
   private Future<AsyncMap<String, JsonObject>> nodes;
   private long timer = -1;
   private boolean refreshing;
 
-  public ClusterVerticle(Node node) {
-    this.node = node;
+  /** {@code httpPort} completes once this node's HTTP front listens (never, on a node without one). */
+  public ClusterVerticle(String nodeId, ClusterView view, HealthChecks health, long healthTimeoutMs,
+                         Future<Integer> httpPort) {
+    this.nodeId = nodeId;
+    this.view = view;
+    this.health = health;
+    this.healthTimeoutMs = healthTimeoutMs;
+    this.httpPort = httpPort;
   }
 
   @Override
   public Future<?> start() {
     nodes = vertx.sharedData().getClusterWideMap(NODES_MAP);
-    node.health().register("cluster", node.config().ops().healthTimeoutMs(), this::check);
+    health.register("cluster", healthTimeoutMs, this::check);
     return refresh().onSuccess(v -> timer = vertx.setPeriodic(REFRESH_MS, tick -> refresh()));
   }
 
@@ -49,7 +59,7 @@ public final class ClusterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return nodes.compose(map -> map.remove(node.id()))
+    return nodes.compose(map -> map.remove(nodeId))
       .<Void>mapEmpty()
       .recover(e -> Future.succeededFuture());
   }
@@ -60,11 +70,12 @@ public final class ClusterVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     refreshing = true;
-    JsonObject self = node.cluster().self(Clustering.vertxNodeId(vertx), Clustering.advertisedHost(vertx), node.httpPort());
+    int port = httpPort.succeeded() ? httpPort.result() : -1;
+    JsonObject self = view.self(Clustering.vertxNodeId(vertx), Clustering.advertisedHost(vertx), port);
     return nodes
-      .compose(map -> map.put(node.id(), self, RECORD_TTL_MS).compose(v -> map.entries()))
+      .compose(map -> map.put(nodeId, self, RECORD_TTL_MS).compose(v -> map.entries()))
       .map(records -> live(records, self))
-      .onSuccess(node.cluster()::update)
+      .onSuccess(view::update)
       .onFailure(e -> LOG.warn("Could not refresh the cluster view: {}", e.toString()))
       .<Void>mapEmpty()
       .andThen(done -> refreshing = false);
@@ -74,13 +85,13 @@ public final class ClusterVerticle extends VerticleBase {
     Set<String> alive = Clustering.liveVertxNodes(vertx);
     List<JsonObject> live = new ArrayList<>(records.values().stream()
       .filter(record -> alive.contains(record.getString(ClusterView.VERTX_NODE)))
-      .filter(record -> !node.id().equals(record.getString(ClusterView.ID)))
+      .filter(record -> !nodeId.equals(record.getString(ClusterView.ID)))
       .toList());
     live.add(self);
     return live;
   }
 
   private void check(Promise<Status> promise) {
-    promise.complete(Status.OK(node.cluster().toJson()));
+    promise.complete(Status.OK(view.toJson()));
   }
 }

@@ -1,9 +1,10 @@
 package io.lanes.compute;
 
-import io.lanes.app.Node;
 import io.lanes.bus.Addresses;
 import io.lanes.bus.FailureCodes;
-import io.lanes.cluster.StartReportRelayVerticle;
+import io.lanes.bus.JobRequest;
+import io.lanes.bus.JobResult;
+import io.lanes.bus.JobStarted;
 import io.lanes.config.LanesConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,17 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs CPU jobs sent to {@link Addresses#COMPUTE_JOBS} (a cluster-visible consumer, so HTTP fronts on other nodes reach
  * it) on the worker pool {@code lanes-compute}; each instance runs one job at a time. Never throws: every failure is a
- * {@code message.fail} with a {@link FailureCodes} code. A job message is
- * {@code {"type", "params", "deadline" (epoch ms), "id"?, "started"? (address to report the start to)}}; the reply is
- * {@code {"result", "elapsed_ms", "node", "thread"}}.
+ * {@code message.fail} with a {@link FailureCodes} code. A message is a {@link JobRequest}; the reply a
+ * {@link JobResult}; an async job's start is reported as a {@link JobStarted} to the address the request names.
  */
 public final class ComputeVerticle extends VerticleBase {
-
-  public static final String TYPE = "type";
-  public static final String PARAMS = "params";
-  public static final String DEADLINE = "deadline";
-  public static final String ID = "id";
-  public static final String STARTED = "started";
 
   private static final Logger LOG = LoggerFactory.getLogger(ComputeVerticle.class);
   /** How much longer than a job's timeout a compute thread may run before Vert.x warns that it is blocked. */
@@ -39,10 +33,6 @@ public final class ComputeVerticle extends VerticleBase {
   private final String nodeId;
   private final LanesConfig.Compute limits;
   private final ComputeJobs jobs;
-
-  public ComputeVerticle(Node node) {
-    this(node.id(), node.config().compute(), ComputeJobs.standard());
-  }
 
   public ComputeVerticle(String nodeId, LanesConfig.Compute limits, ComputeJobs jobs) {
     this.nodeId = nodeId;
@@ -64,81 +54,56 @@ public final class ComputeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.eventBus()
-      .<JsonObject>consumer(Addresses.COMPUTE_JOBS, this::handle)
+      .<Object>consumer(Addresses.COMPUTE_JOBS, this::handle)
       .completion();
   }
 
-  private void handle(Message<JsonObject> message) {
+  private void handle(Message<Object> message) {
     long startNanos = System.nanoTime();
-    String type = "?";
+    if (!(message.body() instanceof JobRequest job)) {
+      message.fail(FailureCodes.BAD_REQUEST, "a job message must be a JobRequest");
+      return;
+    }
     try {
-      JsonObject job = message.body();
-      if (job == null) {
-        throw new InvalidJobException("body", "must be a JSON object", null);
-      }
-      type = String.valueOf(job.getValue(TYPE));
       message.reply(run(job));
     } catch (InvalidJobException e) {
       message.fail(FailureCodes.BAD_REQUEST, e.getMessage());
     } catch (DeadlineExceededException e) {
-      message.fail(FailureCodes.DEADLINE, "job " + type + " passed its deadline and stopped after " + millisSince(startNanos) + " ms");
-    } catch (ClassCastException e) {
-      message.fail(FailureCodes.BAD_REQUEST, "a job message must be a JSON object");
+      message.fail(FailureCodes.DEADLINE, "job " + job.type() + " passed its deadline and stopped after "
+        + millisSince(startNanos) + " ms");
     } catch (RuntimeException | StackOverflowError e) {
-      LOG.error("Compute job {} failed", type, e);
-      message.fail(FailureCodes.INTERNAL, "job " + type + " failed: " + e.getClass().getSimpleName());
+      LOG.error("Compute job {} failed", job.type(), e);
+      message.fail(FailureCodes.INTERNAL, "job " + job.type() + " failed: " + e.getClass().getSimpleName());
     }
   }
 
-  private JsonObject run(JsonObject message) {
-    ComputeJob job = jobs.require(message.getValue(TYPE));
-    Object rawParams = message.getValue(PARAMS);
-    if (rawParams != null && !(rawParams instanceof JsonObject)) {
-      throw new InvalidJobException(PARAMS, "must be a JSON object", rawParams);
-    }
-    JsonObject params = job.validate(rawParams == null ? new JsonObject() : (JsonObject) rawParams, limits);
-    Deadline deadline = deadlineOf(message);
+  private JobResult run(JobRequest request) {
+    ComputeJob job = jobs.require(request.type());
+    JsonObject params = job.validate(request.params(), limits);
+    Deadline deadline = new Deadline(request.deadlineEpochMs());
     if (deadline.passed()) {
       // It waited in this verticle's queue until its requester gave up: starting it would only burn the thread.
       throw new DeadlineExceededException(deadline.atEpochMs());
     }
-    reportStart(message);
+    reportStart(request);
     long startNanos = System.nanoTime();
     Object result = job.run(params, deadline);
-    return new JsonObject()
-      .put("result", result)
-      .put("elapsed_ms", millisSince(startNanos))
-      .put("node", nodeId)
-      .put("thread", Thread.currentThread().getName());
-  }
-
-  /** The job's own deadline; a message without one (not from {@code ComputeClient}) gets {@code compute.timeoutMs}. */
-  private Deadline deadlineOf(JsonObject message) {
-    Object deadline = message.getValue(DEADLINE);
-    if (deadline == null) {
-      return Deadline.in(limits.timeoutMs());
-    }
-    if (!(deadline instanceof Number epochMs)) {
-      throw new InvalidJobException(DEADLINE, "must be epoch milliseconds", deadline);
-    }
-    return new Deadline(epochMs.longValue());
+    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName());
   }
 
   /** Tells the sender of an async job that it has left the queue (fire and forget: the final state follows anyway). */
-  private void reportStart(JsonObject message) {
-    if (message.getValue(STARTED) instanceof String address && message.getValue(ID) instanceof String id) {
-      JsonObject report = new JsonObject()
-        .put(ID, id)
-        .put("node", nodeId)
-        .put("thread", Thread.currentThread().getName())
-        .put("started_at", System.currentTimeMillis());
-      if (vertx.isClustered()) {
-        // clustering: through the relay's event loop, not this busy pool (see StartReportRelayVerticle)
-        vertx.eventBus().send(Addresses.COMPUTE_START_RELAY, report.put(StartReportRelayVerticle.TO, address),
-          new DeliveryOptions().setLocalOnly(true));
-      } else {
-        vertx.eventBus().send(address, report);
-      }
+  private void reportStart(JobRequest request) {
+    if (request.reportStartTo() == null || request.id() == null) {
+      return;
+    }
+    JobStarted report = new JobStarted(request.id(), nodeId, Thread.currentThread().getName(), System.currentTimeMillis());
+    if (vertx.isClustered()) {
+      // clustering: through the relay's event loop, not this busy pool (see StartReportRelayVerticle)
+      vertx.eventBus().send(Addresses.COMPUTE_START_RELAY, report, new DeliveryOptions()
+        .setLocalOnly(true)
+        .addHeader(Addresses.RELAY_TO, request.reportStartTo()));
+    } else {
+      vertx.eventBus().send(request.reportStartTo(), report);
     }
   }
 

@@ -3,6 +3,7 @@ package io.lanes.fanout;
 import io.lanes.config.LanesConfig;
 import io.lanes.http.Params;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -73,15 +74,25 @@ public final class EmbeddedUpstreams {
     ctx.next();
   }
 
-  public void json(RoutingContext ctx) {
+  /** The handler of stub {@code path} (one of {@link #PATHS}). */
+  Handler<RoutingContext> answering(String path) {
+    return switch (path) {
+      case "/upstream/json" -> this::json;
+      case "/upstream/uuid" -> this::uuid;
+      case "/upstream/ip" -> this::ip;
+      default -> throw new IllegalArgumentException("no embedded upstream at " + path);
+    };
+  }
+
+  private void json(RoutingContext ctx) {
     answer(ctx, SLIDESHOW);
   }
 
-  public void uuid(RoutingContext ctx) {
+  private void uuid(RoutingContext ctx) {
     answer(ctx, new JsonObject().put("uuid", UUID.randomUUID().toString()));
   }
 
-  public void ip(RoutingContext ctx) {
+  private void ip(RoutingContext ctx) {
     SocketAddress client = ctx.request().remoteAddress();
     answer(ctx, new JsonObject().put("origin", client == null ? "unknown" : client.hostAddress()));
   }

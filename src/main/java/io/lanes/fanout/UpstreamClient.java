@@ -26,8 +26,6 @@ import java.util.concurrent.TimeoutException;
  * {@code fanout.poolSize} connections per upstream host. A call that misses its deadline or overflows the cap is reset,
  * which closes its connection, so no half-read connection goes back to the pool.
  *
- * <p>It uses the core {@code HttpClient} rather than the Web Client because it needs the request itself, to reset it,
- * and the body as a stream, to stop reading at the cap.
  */
 public final class UpstreamClient {
 
@@ -45,6 +43,9 @@ public final class UpstreamClient {
 
   /** Create it in a verticle's {@code start()}: the client belongs to that verticle's context. */
   public static UpstreamClient create(Vertx vertx, LanesConfig.Fanout config, FanoutListener listener) {
+    // Core HttpClient, not the Web Client: only its public API gives one deadline over connecting, waiting and the whole
+    // body, a body cap, and a reset of a half-read connection. The Web Client's timeout() is an idle timeout (a trickling
+    // body passes it), and a failing body codec leaves the connection streaming.
     HttpClientOptions options = new HttpClientOptions()
       // The TCP connect gives up with the deadline, so a black-holed host does not hold a pool slot past it.
       .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutMs()))

@@ -47,7 +47,7 @@ public final class AsyncFileWriter {
     this.opener = opener;
   }
 
-  static AsyncFileWriter from(Vertx vertx, LanesConfig.Files files) {
+  public static AsyncFileWriter from(Vertx vertx, LanesConfig.Files files) {
     return new AsyncFileWriter(vertx, Path.of(files.dataDir()), files.chunkBytes(), files.fsync(), files.keep());
   }
 

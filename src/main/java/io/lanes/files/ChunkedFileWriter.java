@@ -44,7 +44,7 @@ public final class ChunkedFileWriter {
     this.opener = opener;
   }
 
-  static ChunkedFileWriter from(LanesConfig.Files files) {
+  public static ChunkedFileWriter from(LanesConfig.Files files) {
     return new ChunkedFileWriter(Path.of(files.dataDir()), files.chunkBytes(), files.fsync(), files.keep());
   }
 

@@ -1,6 +1,8 @@
 package io.lanes.files;
 
+import io.lanes.config.LanesConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.Json;
 
@@ -50,6 +52,12 @@ public final class LogAppender {
     this.executor = executor;
     this.maxQueuedBytes = maxQueuedBytes;
     this.fsync = fsync;
+  }
+
+  /** The node's appender of {@code <files.dataDir>/log.txt}, on its own pool of one thread. */
+  public static LogAppender create(Vertx vertx, LanesConfig.Files files) {
+    return new LogAppender(Path.of(files.dataDir()).resolve(FILE_NAME), vertx.createSharedWorkerExecutor(POOL_NAME, 1),
+      files.logQueueBytes(), files.fsync());
   }
 
   /** One line for {@code message} accepted {@code at}: the ISO timestamp, a space, the message as a JSON string. */

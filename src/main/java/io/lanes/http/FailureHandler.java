@@ -2,6 +2,7 @@ package io.lanes.http;
 
 import io.lanes.bus.FailureCodes;
 import io.lanes.lane.LaneFullException;
+import io.lanes.lifecycle.DrainingException;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpClosedException;
@@ -18,19 +19,24 @@ import org.slf4j.LoggerFactory;
 
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 
 /**
  * The one place failures become answers: every failed route and every 404/405 ends here, and leaves with a JSON body
- * {@code {"error", "detail"}}. A 5xx from an unexpected cause is logged once with the cause; no stack trace reaches a client.
+ * {@code {"error", "detail"}}. A feature's own domain failures are answered as that feature says ({@link Routes#answer});
+ * lane, event-bus, lifecycle and decoding failures here. A 5xx from an unexpected cause is logged once with the cause; no
+ * stack trace reaches a client.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
   private final int retryAfterSeconds;
+  private final List<Routes> features;
 
-  public FailureHandler(int retryAfterSeconds) {
+  public FailureHandler(int retryAfterSeconds, List<Routes> features) {
     this.retryAfterSeconds = retryAfterSeconds;
+    this.features = List.copyOf(features);
   }
 
   @Override
@@ -58,6 +64,15 @@ public final class FailureHandler implements Handler<RoutingContext> {
   private ApiException answerFor(Throwable failure, int status, RoutingContext ctx) {
     if (failure instanceof ApiException api) {
       return api;
+    }
+    for (Routes feature : features) {
+      ApiException answer = failure == null ? null : feature.answer(failure);
+      if (answer != null) {
+        return answer;
+      }
+    }
+    if (failure instanceof DrainingException draining) {
+      return new ApiException(503, "draining", draining.getMessage());
     }
     if (failure instanceof LaneFullException full) {
       return new ApiException(503, "lane full", new JsonObject()

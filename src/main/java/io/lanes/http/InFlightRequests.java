@@ -16,8 +16,6 @@ import java.util.Map;
 final class InFlightRequests implements Handler<RoutingContext> {
 
   static final String REQUEST_ID = "X-Request-Id";
-  /** Routing-context key a handler may set to name the lane it used, for the request log line. */
-  public static final String LANE = "lane";
   private static final Logger LOG = LoggerFactory.getLogger(InFlightRequests.class);
 
   private final String prefix;
@@ -46,22 +44,10 @@ final class InFlightRequests implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  /** The lane the route that handled the request named in its metadata ({@link Routes#LANE}); {@code loop} if none. */
   private static String laneOf(RoutingContext ctx) {
-    String lane = ctx.get(LANE);
-    if (lane != null) {
-      return lane;
-    }
-    String path = ctx.request().path();
-    if (path.startsWith("/sync") || path.startsWith("/task/") || path.startsWith("/resource") || path.startsWith("/send")) {
-      return "blocking";
-    }
-    if (path.startsWith("/write")) {
-      return "files";
-    }
-    if (path.startsWith("/process") || path.startsWith("/jobs") || path.startsWith("/complex-task")) {
-      return "compute";
-    }
-    return "loop";
+    Object lane = ctx.currentRoute() == null ? null : ctx.currentRoute().getMetadata(Routes.LANE);
+    return lane == null ? "loop" : lane.toString();
   }
 
   int size() {

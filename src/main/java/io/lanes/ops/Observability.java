@@ -1,8 +1,9 @@
 package io.lanes.ops;
 
-import io.lanes.app.BackgroundWork;
+import io.lanes.lifecycle.BackgroundWork;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.Lane;
+import io.lanes.lane.Lanes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,8 +81,12 @@ public final class Observability {
     return PrometheusScrapingHandler.create(registry);
   }
 
-  /** Meters for a lane ({@code lanes_lane_in_flight/admitted_total/rejected_total{lane}}) and a saturation check. */
-  public void bindLane(Lane lane) {
+  /** Meters for every lane ({@code lanes_lane_in_flight/admitted_total/rejected_total{lane}}) and their saturation check. */
+  public void bindLanes(Lanes all) {
+    all.all().forEach(this::bindLane);
+  }
+
+  private void bindLane(Lane lane) {
     lanes.add(lane);
     Gauge.builder("lanes.lane.in.flight", lane, Lane::inFlight)
       .description("Work running or waiting in a lane").tag("lane", lane.name()).register(registry);

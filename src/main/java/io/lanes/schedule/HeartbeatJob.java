@@ -1,10 +1,11 @@
 package io.lanes.schedule;
 
-import io.lanes.app.Node;
-import io.lanes.lane.Lane;
-import io.lanes.tasks.TaskRunner;
+import io.lanes.lane.Lanes;
+import io.lanes.lifecycle.BackgroundWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.stream.Collectors;
 
 /** The {@code heartbeat} job: one log line per run with how full this node's lanes are. */
 public final class HeartbeatJob implements PeriodicJob {
@@ -12,10 +13,14 @@ public final class HeartbeatJob implements PeriodicJob {
   public static final String NAME = "heartbeat";
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatJob.class);
 
-  private final Node node;
+  private final String nodeId;
+  private final Lanes lanes;
+  private final BackgroundWork background;
 
-  public HeartbeatJob(Node node) {
-    this.node = node;
+  public HeartbeatJob(String nodeId, Lanes lanes, BackgroundWork background) {
+    this.nodeId = nodeId;
+    this.lanes = lanes;
+    this.background = background;
   }
 
   @Override
@@ -23,12 +28,12 @@ public final class HeartbeatJob implements PeriodicJob {
     LOG.info(line());
   }
 
-  /** E.g. {@code Heartbeat node-1-ab12: blocking 3/80 in flight, tasks 2 running + 0 queued (bound 72), background 2 pending}. */
+  /** E.g. {@code Heartbeat node-1-ab12: in flight blocking 3/80, files 0/68, tasks 2/72, compute 0/64; background 2 pending}. */
   String line() {
-    Lane blocking = node.blocking().lane();
-    TaskRunner tasks = node.tasks();
-    return "Heartbeat " + node.id() + ": blocking " + blocking.inFlight() + "/" + blocking.capacity() + " in flight, tasks "
-      + tasks.running() + " running + " + tasks.queued() + " queued (bound " + tasks.lane().capacity() + "), background "
-      + node.background().pending() + " pending";
+    String inFlight = lanes.all().stream()
+      .map(lane -> lane.name() + " " + lane.inFlight() + "/" + lane.capacity())
+      .collect(Collectors.joining(", "));
+    return "Heartbeat " + nodeId + ": in flight " + inFlight + "; background " + background.pending() + " pending";
   }
+
 }

@@ -1,7 +1,6 @@
 package io.lanes.schedule;
 
-import io.lanes.app.Node;
-import io.lanes.app.Readiness;
+import io.lanes.lifecycle.Readiness;
 import io.lanes.config.ConfigException;
 import io.lanes.config.LanesConfig;
 import io.vertx.core.DeploymentOptions;
@@ -31,24 +30,28 @@ public final class SchedulerVerticle extends VerticleBase {
   public static final String POOL_NAME = "lanes-scheduler";
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
 
-  private final Node node;
+  private final String nodeId;
+  private final List<LanesConfig.Schedule> schedules;
+  private final long graceMs;
+  private final Readiness readiness;
+  private final ScheduleBoard board;
   private final Map<String, PeriodicJob> catalog;
   private final JobLock lock;
   private final List<Scheduled> scheduled = new ArrayList<>();
   private volatile boolean stopping;
 
-  public SchedulerVerticle(Node node) {
-    this(node, new LocalJobLock());
-  }
-
-  /** With the clustering issue's lock in place of the local one. */
-  public SchedulerVerticle(Node node, JobLock lock) {
-    this(node, PeriodicJobs.of(node), lock);
-  }
-
-  /** With the jobs given by name (tests inject slow or failing bodies here). */
-  SchedulerVerticle(Node node, Map<String, PeriodicJob> catalog, JobLock lock) {
-    this.node = node;
+  /**
+   * Runs {@code schedules} (the config's entries, each naming a job of {@code catalog}) as node {@code nodeId}, recording
+   * into {@code board}; {@code lock} says whose turn each period is ({@link LocalJobLock} alone, a cluster lock when
+   * clustered). On stop it waits for runs in progress until {@code graceMs} after the node started draining.
+   */
+  public SchedulerVerticle(String nodeId, List<LanesConfig.Schedule> schedules, long graceMs, Readiness readiness,
+                           ScheduleBoard board, Map<String, PeriodicJob> catalog, JobLock lock) {
+    this.nodeId = nodeId;
+    this.schedules = List.copyOf(schedules);
+    this.graceMs = graceMs;
+    this.readiness = readiness;
+    this.board = board;
     this.catalog = Map.copyOf(catalog);
     this.lock = lock;
   }
@@ -71,22 +74,20 @@ public final class SchedulerVerticle extends VerticleBase {
       return Future.failedFuture(new VertxException("Run exactly one SchedulerVerticle per node (got "
         + context.getInstanceCount() + " instances)", true));
     }
-    List<LanesConfig.Schedule> schedules = node.config().schedules();
     try {
       validate(schedules);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
     for (LanesConfig.Schedule schedule : schedules) {
-      JobStats stats = node.schedules().register(schedule.name(), schedule.intervalMs(), schedule.enabled(), node.id());
-      node.ops().bindScheduleRuns(schedule.name(), stats, JobStats::runs);
+      JobStats stats = board.register(schedule.name(), schedule.intervalMs(), schedule.enabled(), nodeId);
       if (schedule.enabled()) {
         Scheduled job = new Scheduled(schedule, catalog.get(schedule.name()), stats);
         job.timer = vertx.setPeriodic(schedule.intervalMs(), tick -> tick(job));
         scheduled.add(job);
       }
     }
-    LOG.info("Scheduler on node {}: {}", node.id(), scheduled.stream()
+    LOG.info("Scheduler on node {}: {}", nodeId, scheduled.stream()
       .map(job -> job.schedule.name() + " every " + job.schedule.intervalMs() + " ms")
       .toList());
     return Future.succeededFuture();
@@ -107,9 +108,8 @@ public final class SchedulerVerticle extends VerticleBase {
     if (running.isEmpty()) {
       return Future.succeededFuture();
     }
-    Readiness readiness = node.readiness();
     long since = readiness.state() == Readiness.State.DRAINING ? readiness.drainingSince() : System.currentTimeMillis();
-    long remaining = since + node.config().shutdown().graceMs() - System.currentTimeMillis();
+    long remaining = since + graceMs - System.currentTimeMillis();
     return Future.join(running)
       .timeout(Math.max(1, remaining), TimeUnit.MILLISECONDS)
       .<Void>mapEmpty()

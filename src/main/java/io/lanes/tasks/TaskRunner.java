@@ -1,22 +1,18 @@
 package io.lanes.tasks;
 
-import io.lanes.app.BackgroundWork;
-import io.lanes.app.Readiness;
+import io.lanes.lifecycle.BackgroundWork;
+import io.lanes.lifecycle.Readiness;
 import io.lanes.config.LanesConfig;
-import io.lanes.http.ApiException;
 import io.lanes.lane.Lane;
-import io.lanes.registry.ClusterRegistry;
-import io.lanes.registry.LocalRegistry;
+import io.lanes.lifecycle.DrainingException;
 import io.lanes.registry.Registry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TaskRunner {
 
   public static final String POOL_NAME = "lanes-tasks";
-  public static final String LANE = "tasks";
   /** The cluster-wide map of task states when clustered. */
   public static final String REGISTRY_MAP = "lanes.tasks";
   /** Tasks started by {@code /resource} get ids {@code resource-1, resource-2, ...}; {@code /task} ids are integers. */
@@ -48,7 +43,8 @@ public final class TaskRunner {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong resources = new AtomicLong();
 
-  TaskRunner(Lane lane, WorkerExecutor executor, Registry registry, Readiness readiness, BackgroundWork background) {
+  /** {@code executor} is the pool {@value #POOL_NAME} of {@code tasks.maxRunning} threads (see {@link #warnAfterMs}). */
+  public TaskRunner(Lane lane, WorkerExecutor executor, Registry registry, Readiness readiness, BackgroundWork background) {
     this.lane = lane;
     this.executor = executor;
     this.registry = registry;
@@ -56,41 +52,28 @@ public final class TaskRunner {
     this.background = background;
   }
 
-  /** The node's runner with {@link #registryFor} its registry. */
-  public static TaskRunner create(Vertx vertx, LanesConfig config, Readiness readiness, BackgroundWork background) {
-    return create(vertx, config, readiness, background, registryFor(vertx, config));
+  /** A task may legitimately hold its thread for {@code tasks.maxSeconds}: the pool warns only past that. */
+  public static long warnAfterMs(LanesConfig config) {
+    return Math.max(config.blocking().warnExecuteMs(), config.tasks().maxSeconds() * 1000L + 1000);
   }
 
   /**
-   * Task states kept {@code tasks.retentionCount} / {@code tasks.retentionMs}: in this JVM, or cluster-wide (map
-   * {@value #REGISTRY_MAP}, by age only) when Vert.x is clustered, so every node answers {@code /tasks/{id}} the same.
+   * How long a cluster-wide active entry may live: longer than any task can stay queued and running (every admitted task
+   * ahead of it at {@code maxSeconds}, plus its own), so only a dead node's entries outlive it.
    */
-  public static Registry registryFor(Vertx vertx, LanesConfig config) {
-    LanesConfig.Tasks tasks = config.tasks();
-    if (!vertx.isClustered()) {
-      return new LocalRegistry(tasks.retentionCount(), tasks.retentionMs(), TaskStates::isTerminal);
-    }
-    // Longer than any task can stay queued and running (every admitted task ahead of it at maxSeconds, plus its own).
+  public static long activeTtlMs(LanesConfig.Tasks tasks) {
     long waves = 1 + (tasks.maxQueued() + tasks.maxRunning() - 1) / tasks.maxRunning();
-    long activeTtlMs = waves * (tasks.maxSeconds() * 1000L) + 60_000;
-    return new ClusterRegistry(vertx, REGISTRY_MAP, tasks.retentionMs(), activeTtlMs, TaskStates::isTerminal);
+    return waves * (tasks.maxSeconds() * 1000L) + 60_000;
   }
 
-  /** The node's runner; its pool belongs to the calling context (the main verticle's) and closes with it. */
-  public static TaskRunner create(Vertx vertx, LanesConfig config, Readiness readiness, BackgroundWork background,
-                                  Registry registry) {
-    LanesConfig.Tasks tasks = config.tasks();
-    // A task may legitimately hold its thread for tasks.maxSeconds: only warn past that.
-    long warnMs = Math.max(config.blocking().warnExecuteMs(), tasks.maxSeconds() * 1000L + 1000);
-    WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, tasks.maxRunning(), warnMs, TimeUnit.MILLISECONDS);
-    Lane lane = new Lane(LANE, tasks.maxRunning() + tasks.maxQueued(), config.http().retryAfterSeconds());
-    return new TaskRunner(lane, executor, registry, readiness, background);
+  public static boolean isTerminal(JsonObject state) {
+    return TaskStates.isTerminal(state);
   }
 
   /**
    * Accepts task {@code id} and starts it in the background. The future holds its {@code queued} state once accepted, or
-   * fails at once: 503 while the node drains, {@link io.lanes.lane.LaneFullException} past the bound, 409 while a task
-   * with this id is queued or running (a finished id may be used again).
+   * fails at once: {@link DrainingException} while the node drains, {@link io.lanes.lane.LaneFullException} past the
+   * bound, {@link TaskIdInUseException} while a task with this id is queued or running (a finished id may be used again).
    */
   public Future<JsonObject> submit(String id, TaskBody body) {
     if (readiness.state() == Readiness.State.DRAINING) {
@@ -198,15 +181,11 @@ public final class TaskRunner {
       });
   }
 
-  private static ApiException alreadyActive(String id, String state) {
-    JsonObject detail = new JsonObject().put("id", id);
-    if (state != null) {
-      detail.put("state", state);
-    }
-    return new ApiException(409, "task already queued or running", detail);
+  private static TaskIdInUseException alreadyActive(String id, String state) {
+    return new TaskIdInUseException(id, state);
   }
 
-  private static ApiException draining() {
-    return new ApiException(503, "draining", "this node is shutting down and takes no new tasks");
+  private static DrainingException draining() {
+    return new DrainingException("this node is shutting down and takes no new tasks");
   }
 }

@@ -43,11 +43,11 @@ class MainVerticleTest {
     MainVerticle main = new MainVerticle();
     client = WebClient.create(vertx);
     vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf(new JsonObject())))
-      .compose(id -> client.get(main.node().httpPort(), "127.0.0.1", "/ready").send())
+      .compose(id -> client.get(main.httpPort().result(), "127.0.0.1", "/ready").send())
       .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
         assertEquals(200, ready.statusCode());
         assertEquals("UP", ready.bodyAsJsonObject().getString("status"));
-        assertEquals(main.node().id(), ready.bodyAsJsonObject().getString("node"));
+        assertEquals(main.services().id(), ready.bodyAsJsonObject().getString("node"));
         testContext.completeNow();
       })));
   }

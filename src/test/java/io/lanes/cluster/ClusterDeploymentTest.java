@@ -1,10 +1,12 @@
 package io.lanes.cluster;
 
-import io.lanes.app.MainVerticle;
-import io.lanes.app.Node;
+import io.lanes.bus.JobRequest;
+import io.lanes.bus.JobStarted;
+import io.lanes.support.TestNodes;
+import io.lanes.support.TestNode;
 import io.lanes.bus.Addresses;
 import io.lanes.compute.ComputeVerticle;
-import io.lanes.http.ApiException;
+import io.lanes.tasks.TaskIdInUseException;
 import io.lanes.registry.ClusterRegistry;
 import io.lanes.registry.Registry;
 import io.lanes.schedule.JobStats;
@@ -65,8 +67,8 @@ class ClusterDeploymentTest {
 
   private static Vertx httpVertx;
   private static Vertx computeVertx;
-  private static Node http;
-  private static Node compute;
+  private static TestNode http;
+  private static TestNode compute;
 
   private WebClient client;
 
@@ -82,9 +84,8 @@ class ClusterDeploymentTest {
       .put("shutdown", new JsonObject().put("graceMs", 1000));
   }
 
-  private static Future<Node> deployMain(Vertx vertx, JsonObject conf) {
-    MainVerticle main = new MainVerticle();
-    return vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf)).map(id -> main.node());
+  private static Future<TestNode> deployMain(Vertx vertx, JsonObject conf) {
+    return TestNodes.start(vertx, conf);
   }
 
   @BeforeAll
@@ -159,8 +160,8 @@ class ClusterDeploymentTest {
     JsonObject job = new JsonObject().put("type", "sum-mod").put("n", 7).put("iterations", 1000);
     client.post(http.httpPort(), LOCALHOST, "/jobs").sendJsonObject(job)
       .map(accepted -> accepted.bodyAsJsonObject().getString("id"))
-      .compose(id -> until(httpVertx, () -> http.compute().status(id), ClusterDeploymentTest::finished))
-      .compose(onHttpNode -> compute.compute().status(onHttpNode.getString("id"))
+      .compose(id -> until(httpVertx, () -> http.jobs().status(id), ClusterDeploymentTest::finished))
+      .compose(onHttpNode -> compute.jobs().status(onHttpNode.getString("id"))
         .map(onComputeNode -> List.of(onHttpNode, onComputeNode)))
       .onComplete(testContext.succeeding(views -> testContext.verify(() -> {
         JsonObject onHttpNode = views.get(0);
@@ -181,8 +182,8 @@ class ClusterDeploymentTest {
     // A start address the compute node has never sent to: its first send has to look it up in the cluster.
     String startAddress = Addresses.computeStarted("test-" + UUID.randomUUID());
     List<String> events = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> reports = httpVertx.eventBus()
-      .consumer(startAddress, report -> events.add("started " + report.body().getString(ComputeVerticle.ID)));
+    MessageConsumer<JobStarted> reports = httpVertx.eventBus()
+      .consumer(startAddress, report -> events.add("started " + report.body().id()));
     reports.completion()
       .compose(registered -> Future.all(busyJob("a", startAddress, events), busyJob("b", startAddress, events)))
       .eventually(reports::unregister)
@@ -196,12 +197,8 @@ class ClusterDeploymentTest {
 
   /** A job for one of the compute node's two instances (~0.5-1 s here), sent as ComputeClient sends async jobs. */
   private static Future<Void> busyJob(String id, String startAddress, List<String> events) {
-    JsonObject job = new JsonObject()
-      .put(ComputeVerticle.TYPE, "sum-mod")
-      .put(ComputeVerticle.PARAMS, new JsonObject().put("n", 7).put("iterations", 400_000_000L))
-      .put(ComputeVerticle.DEADLINE, System.currentTimeMillis() + 8000)
-      .put(ComputeVerticle.ID, id)
-      .put(ComputeVerticle.STARTED, startAddress);
+    JobRequest job = JobRequest.awaited("sum-mod", new JsonObject().put("n", 7).put("iterations", 400_000_000L),
+      System.currentTimeMillis() + 8000).async(id, startAddress);
     return httpVertx.eventBus()
       .request(Addresses.COMPUTE_JOBS, job, new DeliveryOptions().setSendTimeout(9000))
       .onSuccess(reply -> events.add("answered " + id))
@@ -221,8 +218,8 @@ class ClusterDeploymentTest {
       .compose(refusal -> until(computeVertx, () -> compute.tasks().state("4711"), ClusterDeploymentTest::finished)
         .map(state -> new Object[] {refusal, state}))
       .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
-        ApiException refusal = assertInstanceOf(ApiException.class, result[0]);
-        assertEquals(409, refusal.status());
+        TaskIdInUseException refusal = assertInstanceOf(TaskIdInUseException.class, result[0]);
+        assertEquals("4711", refusal.id());
         JsonObject state = (JsonObject) result[1];
         assertEquals("done", state.getString("state"), state.encode());
         testContext.completeNow();
@@ -316,7 +313,7 @@ class ClusterDeploymentTest {
     return stats(http).runs() + stats(compute).runs();
   }
 
-  private static JobStats stats(Node node) {
+  private static JobStats stats(TestNode node) {
     JobStats stats = node.schedules().job("heartbeat").orElse(null);
     assertNotNull(stats);
     return stats;

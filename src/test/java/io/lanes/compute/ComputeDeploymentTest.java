@@ -50,7 +50,7 @@ class ComputeDeploymentTest {
   }
 
   private Future<HttpResponse<Buffer>> get(String uri) {
-    return client.get(main.node().httpPort(), "127.0.0.1", uri).send();
+    return client.get(main.httpPort().result(), "127.0.0.1", uri).send();
   }
 
   /** Polls {@code GET /jobs/{id}} every 20 ms until the job has ended. */
@@ -81,7 +81,7 @@ class ComputeDeploymentTest {
         });
         List<Future<HttpResponse<Buffer>>> submitted = new ArrayList<>();
         for (int i = 0; i <= instances; i++) {
-          submitted.add(client.post(main.node().httpPort(), "127.0.0.1", "/jobs")
+          submitted.add(client.post(main.httpPort().result(), "127.0.0.1", "/jobs")
             .sendJsonObject(new JsonObject().put("type", "sum-mod").put("iterations", ENDLESS_ITERATIONS)));
         }
         return Future.all(submitted).map(all -> submitted);

@@ -1,6 +1,6 @@
 package io.lanes.compute;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.config.LanesConfig;
 import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
@@ -51,20 +51,16 @@ class ComputeRoutesTest {
   @TempDir
   Path dataDir;
 
-  private Node node;
+  private TestNode node;
   private WebClient client;
 
   /** A node with {@code compute} overrides, its compute verticles (none when instances is 0) and its HTTP front. */
-  private Future<Node> deploy(Vertx vertx, JsonObject compute) {
+  private Future<TestNode> deploy(Vertx vertx, JsonObject compute) {
     node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
       .put("http", new JsonObject().put("maxBodyBytes", 1024))
       .put("compute", new JsonObject().put("maxIterations", ENDLESS_ITERATIONS).mergeIn(compute))));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(16));
-    LanesConfig.Compute config = node.config().compute();
-    Future<?> workers = config.instances() == 0
-      ? Future.succeededFuture()
-      : vertx.deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(config));
-    return workers.compose(v -> TestNodes.deployHttp(vertx, node)).map(node);
+    return TestNodes.deploy(vertx, node).map(node);
   }
 
   private static JsonObject instances(int count) {
@@ -155,7 +151,7 @@ class ComputeRoutesTest {
       .onComplete(testContext.succeeding(next -> testContext.verify(() -> {
         assertEquals(200, next.statusCode(), next.bodyAsString());
         assertEquals(ComputeJobsTest.closedForm(7, 1000), next.bodyAsJsonObject().getLong("result"));
-        assertEquals(0, node.compute().lane().inFlight());
+        assertEquals(0, node.lanes().compute().inFlight());
         testContext.completeNow();
       })));
   }
@@ -169,7 +165,7 @@ class ComputeRoutesTest {
       .compose(n -> {
         admitted.add(get(ENDLESS));
         admitted.add(get(ENDLESS));
-        return Await.until(vertx, () -> node.compute().lane().inFlight() == 2);
+        return Await.until(vertx, () -> node.lanes().compute().inFlight() == 2);
       })
       .compose(full -> get("/process?iterations=10"))
       .onComplete(testContext.succeeding(refused -> testContext.verify(() -> {
@@ -186,7 +182,7 @@ class ComputeRoutesTest {
         for (Future<HttpResponse<Buffer>> job : admitted) {
           assertEquals(504, job.result().statusCode());
         }
-        assertEquals(0, node.compute().lane().inFlight());
+        assertEquals(0, node.lanes().compute().inFlight());
         testContext.completeNow();
       })));
   }
@@ -201,7 +197,7 @@ class ComputeRoutesTest {
         assertEquals(503, response.statusCode(), response.bodyAsString());
         assertEquals("no consumer", response.bodyAsJsonObject().getString("error"));
         assertNotNull(response.getHeader("Retry-After"));
-        assertEquals(0, node.compute().lane().inFlight());
+        assertEquals(0, node.lanes().compute().inFlight());
         testContext.completeNow();
       })));
   }
@@ -265,7 +261,7 @@ class ComputeRoutesTest {
         assertNotNull(b.getLong("started_at"), "B was reported running before it finished");
         assertTrue(b.getLong("started_at") >= a.getLong("started_at") + a.getLong("run_ms"), "B started once A was done");
         assertTrue(b.getLong("elapsed_ms") >= 0);
-        assertEquals(0, node.compute().lane().inFlight());
+        assertEquals(0, node.lanes().compute().inFlight());
         assertEquals(0, node.background().pending());
         testContext.completeNow();
       })));
@@ -324,7 +320,7 @@ class ComputeRoutesTest {
       }))));
       checks.add(get("/nowhere").andThen(testContext.succeeding(r -> testContext.verify(() -> assertEquals(404, r.statusCode())))));
       Future.all(checks).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
-        assertEquals(0, node.compute().lane().inFlight(), "nothing bad was sent");
+        assertEquals(0, node.lanes().compute().inFlight(), "nothing bad was sent");
         testContext.completeNow();
       })));
     }));

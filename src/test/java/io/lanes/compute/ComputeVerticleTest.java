@@ -1,6 +1,9 @@
 package io.lanes.compute;
 
 import io.lanes.bus.Addresses;
+import io.lanes.bus.Codecs;
+import io.lanes.bus.JobRequest;
+import io.lanes.bus.JobResult;
 import io.lanes.bus.FailureCodes;
 import io.lanes.config.LanesConfig;
 import io.vertx.core.Vertx;
@@ -32,14 +35,15 @@ class ComputeVerticleTest {
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext testContext) {
+    Codecs.registerOn(vertx.eventBus());
     LanesConfig.Compute compute = LanesConfig.from(new JsonObject()
       .put("compute", new JsonObject().put("instances", 1).put("poolSize", 1).put("maxIterations", 1_000_000))).compute();
     vertx.deployVerticle(() -> new ComputeVerticle(NODE, compute, ComputeJobs.standard()), ComputeVerticle.deploymentOptions(compute))
       .onComplete(testContext.succeedingThenComplete());
   }
 
-  private static JsonObject job(String type, JsonObject params) {
-    return new JsonObject().put("type", type).put("params", params).put("deadline", System.currentTimeMillis() + 2000);
+  private static JobRequest job(String type, JsonObject params) {
+    return JobRequest.awaited(type, params, System.currentTimeMillis() + 2000);
   }
 
   private static void assertRecipientFailure(Throwable failure, int code) {
@@ -52,20 +56,20 @@ class ComputeVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("answers result, elapsed_ms, node and the lanes-compute thread it ran on")
   void repliesWithResultAndThread(Vertx vertx, VertxTestContext testContext) {
-    vertx.eventBus().<JsonObject>request(Addresses.COMPUTE_JOBS, job("primes", new JsonObject().put("limit", 100)), TWO_SECONDS)
+    vertx.eventBus().<JobResult>request(Addresses.COMPUTE_JOBS, job("primes", new JsonObject().put("limit", 100)), TWO_SECONDS)
       .map(Message::body)
       .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
-        assertEquals(25, reply.getLong("result"));
-        assertEquals(NODE, reply.getString("node"));
-        assertTrue(reply.getString("thread").startsWith(LanesConfig.Compute.POOL_NAME + "-"), reply.getString("thread"));
-        assertTrue(reply.getLong("elapsed_ms") >= 0);
+        assertEquals(25L, ((Number) reply.result()).longValue());
+        assertEquals(NODE, reply.node());
+        assertTrue(reply.thread().startsWith(LanesConfig.Compute.POOL_NAME + "-"), reply.thread());
+        assertTrue(reply.elapsedMs() >= 0);
         testContext.completeNow();
       })));
   }
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("fails with BAD_REQUEST on an unknown type, on parameters over its own limits, and on a non-JSON message")
+  @DisplayName("fails with BAD_REQUEST on an unknown type, on parameters over its own limits, and on a message that is no job")
   void failsBadJobsWithBadRequest(Vertx vertx, VertxTestContext testContext) {
     vertx.eventBus().request(Addresses.COMPUTE_JOBS, job("nope", new JsonObject()), TWO_SECONDS)
       .onComplete(testContext.failing(unknown -> testContext.verify(() -> assertRecipientFailure(unknown, FailureCodes.BAD_REQUEST))))
@@ -83,7 +87,7 @@ class ComputeVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("fails with DEADLINE, without running it, a job whose deadline passed while it waited")
   void failsLateJobsWithDeadline(Vertx vertx, VertxTestContext testContext) {
-    JsonObject late = job("sum-mod", new JsonObject()).put("deadline", System.currentTimeMillis() - 1);
+    JobRequest late = JobRequest.awaited("sum-mod", new JsonObject(), System.currentTimeMillis() - 1);
     vertx.eventBus().request(Addresses.COMPUTE_JOBS, late, TWO_SECONDS)
       .onComplete(testContext.failing(failure -> testContext.verify(() -> {
         assertRecipientFailure(failure, FailureCodes.DEADLINE);

@@ -1,6 +1,6 @@
 package io.lanes.fanout;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.compute.ComputeVerticle;
 import io.lanes.compute.Deadline;
 import io.lanes.compute.ScoreJob;
@@ -49,18 +49,14 @@ class ComplexTaskTest {
   }
 
   /** A node whose first upstream is {@code path} on the fake, with or without compute verticles. */
-  private Future<Node> node(String path, boolean withCompute, long computeTimeoutMs) {
+  private Future<TestNode> node(String path, boolean withCompute, long computeTimeoutMs) {
     JsonObject config = TestNodes.config(dataDir, new JsonObject()
       .put("fanout", FanoutNodes.fanout(1000, 4, 64 * 1024, java.util.List.of(fake.url(path))))
-      .put("compute", new JsonObject().put("instances", 1).put("timeoutMs", computeTimeoutMs)));
-    Node node = TestNodes.node(vertx, config);
-    Future<?> compute = withCompute
-      ? vertx.deployVerticle(() -> new ComputeVerticle(node), ComputeVerticle.deploymentOptions(node.config().compute()))
-      : Future.succeededFuture();
-    return compute.compose(v -> TestNodes.deployHttp(vertx, node)).map(node);
+      .put("compute", new JsonObject().put("instances", withCompute ? 1 : 0).put("timeoutMs", computeTimeoutMs)));
+    return TestNodes.start(vertx, config);
   }
 
-  private Future<HttpResponse<Buffer>> complexTask(Node node) {
+  private Future<HttpResponse<Buffer>> complexTask(TestNode node) {
     return client.get(node.httpPort(), "127.0.0.1", "/complex-task").send();
   }
 

@@ -1,6 +1,6 @@
 package io.lanes.fanout;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -45,7 +45,7 @@ class EmbeddedUpstreamsTest {
   @TempDir
   Path dataDir;
 
-  private Node node;
+  private TestNode node;
   private WebClient client;
   private HttpClient rawClient;
 

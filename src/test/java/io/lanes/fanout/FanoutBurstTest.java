@@ -1,6 +1,6 @@
 package io.lanes.fanout;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -85,7 +85,7 @@ class FanoutBurstTest {
       })));
   }
 
-  private Future<HttpResponse<Buffer>> fetchData(Node node) {
+  private Future<HttpResponse<Buffer>> fetchData(TestNode node) {
     return client.get(node.httpPort(), "127.0.0.1", "/fetch-data").send();
   }
 

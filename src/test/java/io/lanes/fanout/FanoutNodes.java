@@ -1,6 +1,6 @@
 package io.lanes.fanout;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,8 +40,8 @@ final class FanoutNodes {
   }
 
   /** A node with that {@code fanout} section, its HTTP front deployed (one instance). */
-  static Future<Node> lanes(Vertx vertx, Path dataDir, JsonObject fanout) {
-    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject().put("fanout", fanout)));
-    return TestNodes.deployHttp(vertx, node).map(node);
+  static Future<TestNode> lanes(Vertx vertx, Path dataDir, JsonObject fanout) {
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject().put("fanout", fanout)));
+    return TestNodes.deploy(vertx, node).map(node);
   }
 }

@@ -1,6 +1,6 @@
 package io.lanes.fanout;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -189,7 +189,7 @@ class FetchDataTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("calls this node's three embedded stubs when no upstream is configured")
   void defaultsToEmbeddedStubs(VertxTestContext testContext) {
-    Future<Node> lanes = FanoutNodes.lanes(vertx, dataDir, new JsonObject());
+    Future<TestNode> lanes = FanoutNodes.lanes(vertx, dataDir, new JsonObject());
     lanes
       .compose(node -> client.get(node.httpPort(), "127.0.0.1", "/fetch-data").send())
       .onComplete(testContext.succeeding(response -> testContext.verify(() -> {

@@ -1,8 +1,8 @@
 package io.lanes.files;
 
 import io.lanes.app.MainVerticle;
-import io.lanes.app.Node;
-import io.lanes.app.Readiness;
+import io.lanes.support.TestNode;
+import io.lanes.lifecycle.Readiness;
 import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
 import io.vertx.core.DeploymentOptions;
@@ -55,7 +55,7 @@ class SendRouteTest {
   @TempDir
   Path dataDir;
 
-  private Node node;
+  private TestNode node;
   private WebClient client;
   private NetClient raw;
   private final CountDownLatch releaseLog = new CountDownLatch(1);
@@ -69,9 +69,7 @@ class SendRouteTest {
     node = TestNodes.node(vertx, TestNodes.config(dataDir, overrides));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(64));
-    return FileLane.deploy(vertx, node)
-      .compose(v -> TestNodes.deployHttp(vertx, node))
-      .mapEmpty();
+    return TestNodes.deploy(vertx, node).mapEmpty();
   }
 
   private Future<HttpResponse<Buffer>> send(String body) {
@@ -131,7 +129,7 @@ class SendRouteTest {
         assertEquals(4, lines.size(), lines.toString());
         Set<String> messages = new HashSet<>();
         lines.forEach(line -> messages.add(messageOf(line)));
-        assertEquals(Set.of("first\nsecond line \"quoted\"", FileHandlers.DEFAULT_MESSAGE), messages);
+        assertEquals(Set.of("first\nsecond line \"quoted\"", FileRoutes.DEFAULT_MESSAGE), messages);
         testContext.completeNow();
       })));
   }
@@ -182,7 +180,7 @@ class SendRouteTest {
       .compose(v -> send("{\"message\":\"lost\"}"))
       .compose(first -> {
         testContext.verify(() -> assertEquals(200, first.statusCode()));
-        return Await.until(vertx, () -> node.files().log().failing());
+        return Await.until(vertx, () -> node.log().failing());
       })
       .compose(v -> send("{\"message\":\"refused\"}"))
       .compose(refused -> {
@@ -292,17 +290,15 @@ class SendRouteTest {
   @DisplayName("writes exactly 1000 whole lines for 1000 concurrent sends, the pending ones during the shutdown")
   void shutdownDrainsPendingAppends(Vertx vertx, VertxTestContext testContext) throws Exception {
     holdTheLogPool(vertx);
-    MainVerticle main = new MainVerticle();
-    JsonObject config = TestNodes.config(dataDir, new JsonObject()
+    node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
       .put("roles", List.of("http", "files"))
-      .put("shutdown", new JsonObject().put("graceMs", 20_000)));
+      .put("shutdown", new JsonObject().put("graceMs", 20_000))));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(64));
     List<Future<HttpResponse<Buffer>>> sends = new ArrayList<>();
     Promise<Void> undeployed = Promise.promise();
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(config))
+    node.deploy()
       .compose(id -> {
-        node = main.node();
         return sendInBatches(vertx, 0, 1000, sends).compose(v -> Future.all(sends)).map(id);
       })
       .compose(id -> {

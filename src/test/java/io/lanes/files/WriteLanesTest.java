@@ -1,6 +1,6 @@
 package io.lanes.files;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
 import io.lanes.support.Threads;
@@ -45,7 +45,7 @@ class WriteLanesTest {
   @TempDir
   Path dataDir;
 
-  private Node node;
+  private TestNode node;
   private WebClient client;
 
   /** Small chunks make each write long enough (many system calls) to be caught in flight. */
@@ -56,9 +56,7 @@ class WriteLanesTest {
     node = TestNodes.node(vertx, config);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(16));
-    return FileLane.deploy(vertx, node)
-      .compose(v -> TestNodes.deployHttp(vertx, node))
-      .mapEmpty();
+    return TestNodes.deploy(vertx, node).mapEmpty();
   }
 
   private Future<HttpResponse<Buffer>> get(String uri) {
@@ -114,7 +112,7 @@ class WriteLanesTest {
   @DisplayName("keeps /hello answering while 4 large async-mode writes are in flight on the same event loop")
   void helloAnswersDuringAsyncWrites(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, 64 * 1024, new JsonObject())
-      .compose(v -> helloDuringWrites(vertx, "async", 128 * MIB, () -> node.files().writes().inFlight() == 4))
+      .compose(v -> helloDuringWrites(vertx, "async", 128 * MIB, () -> node.lanes().files().inFlight() == 4))
       .onComplete(testContext.succeedingThenComplete());
   }
 
@@ -166,7 +164,7 @@ class WriteLanesTest {
       .compose(v -> admitted.get(0))
       .onComplete(testContext.succeeding(write -> testContext.verify(() -> {
         assertEquals(200, write.statusCode());
-        assertEquals(0, node.files().writes().inFlight());
+        assertEquals(0, node.lanes().files().inFlight());
         testContext.completeNow();
       })));
   }

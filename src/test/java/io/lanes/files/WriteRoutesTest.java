@@ -1,6 +1,6 @@
 package io.lanes.files;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,7 +42,7 @@ class WriteRoutesTest {
   Path root;
 
   private Path dataDir;
-  private Node node;
+  private TestNode node;
   private WebClient client;
 
   private Future<Void> deploy(Vertx vertx, JsonObject overrides) {
@@ -54,9 +54,7 @@ class WriteRoutesTest {
       .put("keep", true);
     node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject().put("files", files)).mergeIn(overrides, true));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
-    return FileLane.deploy(vertx, node)
-      .compose(v -> TestNodes.deployHttp(vertx, node))
-      .mapEmpty();
+    return TestNodes.deploy(vertx, node).mapEmpty();
   }
 
   private Future<HttpResponse<Buffer>> call(HttpMethod method, String uri) {

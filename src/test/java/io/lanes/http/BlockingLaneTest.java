@@ -1,6 +1,6 @@
 package io.lanes.http;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
 import io.lanes.support.Threads;
@@ -35,8 +35,8 @@ class BlockingLaneTest {
   /** Counts only the threads this test starts. */
   private final Threads threads = Threads.startedFromNow();
 
-  /** The frame of the sleeping lambda in {@link CoreHandlers#sync}. */
-  private static final String SLEEP_FRAME = "CoreHandlers.lambda$sync";
+  /** The frame of the sleeping lambda in {@link io.lanes.core.CoreRoutes}. */
+  private static final String SLEEP_FRAME = "CoreRoutes.lambda$sync";
   private static final String POOL_THREADS = "lanes-blocking";
 
   @TempDir
@@ -44,15 +44,15 @@ class BlockingLaneTest {
 
   private WebClient client;
 
-  private Node deploy(Vertx vertx, int poolSize, int queueLimit) {
-    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+  private TestNode deploy(Vertx vertx, int poolSize, int queueLimit) {
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
       .put("blocking", new JsonObject().put("poolSize", poolSize).put("queueLimit", queueLimit))));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(32));
     return node;
   }
 
-  private Future<HttpResponse<Buffer>> get(Node node, String uri) {
+  private Future<HttpResponse<Buffer>> get(TestNode node, String uri) {
     return client.get(node.httpPort(), "127.0.0.1", uri).send();
   }
 
@@ -60,9 +60,9 @@ class BlockingLaneTest {
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("runs 8 concurrent /sync from one HTTP verticle in parallel, not one after another")
   void runsConcurrentSleepsInParallel(Vertx vertx, VertxTestContext testContext) {
-    Node node = deploy(vertx, 8, 0);
+    TestNode node = deploy(vertx, 8, 0);
     List<Future<HttpResponse<Buffer>>> sleeps = new ArrayList<>();
-    TestNodes.deployHttp(vertx, node)
+    TestNodes.deploy(vertx, node)
       .compose(id -> {
         for (int i = 0; i < 8; i++) {
           sleeps.add(get(node, "/sync?seconds=3"));
@@ -83,9 +83,9 @@ class BlockingLaneTest {
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("leaves /hello answering while every blocking worker is busy")
   void helloAnswersWhileWorkersAreBusy(Vertx vertx, VertxTestContext testContext) {
-    Node node = deploy(vertx, 2, 2);
+    TestNode node = deploy(vertx, 2, 2);
     List<Future<HttpResponse<Buffer>>> sleeps = new ArrayList<>();
-    TestNodes.deployHttp(vertx, node)
+    TestNodes.deploy(vertx, node)
       .compose(id -> {
         for (int i = 0; i < 4; i++) {
           sleeps.add(get(node, "/sync?seconds=3"));
@@ -106,13 +106,13 @@ class BlockingLaneTest {
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("answers 503 with Retry-After at once when running + waiting work reaches the bound")
   void refusesPastTheBound(Vertx vertx, VertxTestContext testContext) {
-    Node node = deploy(vertx, 1, 1);
+    TestNode node = deploy(vertx, 1, 1);
     List<Future<HttpResponse<Buffer>>> admitted = new ArrayList<>();
-    TestNodes.deployHttp(vertx, node)
+    TestNodes.deploy(vertx, node)
       .compose(id -> {
         admitted.add(get(node, "/sync?seconds=2"));
         admitted.add(get(node, "/sync?seconds=2"));
-        return Await.until(vertx, () -> node.blocking().lane().inFlight() == 2);
+        return Await.until(vertx, () -> node.lanes().blocking().inFlight() == 2);
       })
       .compose(full -> get(node, "/sync?seconds=2"))
       .onComplete(testContext.succeeding(refused -> testContext.verify(() -> {
@@ -130,7 +130,7 @@ class BlockingLaneTest {
         for (Future<HttpResponse<Buffer>> sleep : admitted) {
           assertEquals(200, sleep.result().statusCode());
         }
-        assertEquals(0, node.blocking().lane().inFlight());
+        assertEquals(0, node.lanes().blocking().inFlight());
         testContext.completeNow();
       })));
   }

@@ -1,7 +1,7 @@
 package io.lanes.http;
 
-import io.lanes.app.Node;
-import io.lanes.app.Readiness;
+import io.lanes.support.TestNode;
+import io.lanes.lifecycle.Readiness;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
 import io.lanes.support.TestNodes;
@@ -47,16 +47,16 @@ class GracefulShutdownTest {
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("lets an in-flight /sync finish while new connections are refused and readiness is DOWN")
   void inFlightRequestCompletes(Vertx vertx, VertxTestContext testContext) {
-    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()));
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
     probe = vertx.createNetClient();
     Promise<HttpResponse<Buffer>> inFlight = Promise.promise();
     Promise<Void> refused = Promise.promise();
 
-    TestNodes.deployHttp(vertx, node)
+    TestNodes.deploy(vertx, node)
       .compose(deploymentId -> {
         client.get(node.httpPort(), "127.0.0.1", "/sync?seconds=2").send().onComplete(inFlight);
-        return Await.until(vertx, () -> threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync") >= 1)
+        return Await.until(vertx, () -> threads.countInside("lanes-blocking", "CoreRoutes.lambda$sync") >= 1)
           .map(deploymentId);
       })
       .compose(deploymentId -> {
@@ -82,16 +82,16 @@ class GracefulShutdownTest {
   @DisplayName("waits the whole grace for a request that outlives it, then cuts it, names it in the log, and ends the undeploy")
   void cutsRequestsPastTheGrace(Vertx vertx, VertxTestContext testContext) {
     long graceMs = 300;
-    Node node = TestNodes.node(vertx, TestNodes.config(dataDir,
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir,
       new JsonObject().put("shutdown", new JsonObject().put("graceMs", graceMs))));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
     LogCapture cut = LogCapture.of(InFlightRequests.class);
     Promise<HttpResponse<Buffer>> tooLong = Promise.promise();
     long[] undeployStarted = new long[1];
-    TestNodes.deployHttp(vertx, node)
+    TestNodes.deploy(vertx, node)
       .compose(deploymentId -> {
-        client.get(node.httpPort(), "127.0.0.1", "/sync?seconds=10").send().onComplete(tooLong);
-        return Await.until(vertx, () -> threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync") >= 1)
+        client.get(node.httpPort(), "127.0.0.1", "/sync?seconds=60").send().onComplete(tooLong);
+        return Await.until(vertx, () -> threads.countInside("lanes-blocking", "CoreRoutes.lambda$sync") >= 1)
           .map(deploymentId);
       })
       .compose(deploymentId -> {
@@ -102,9 +102,8 @@ class GracefulShutdownTest {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - undeployStarted[0]);
         testContext.verify(() -> {
           // A lower bound only: a graceful shutdown cannot end before its grace while a request is in flight.
+          // That it ended at all, within the test's timeout, shows it did not wait for the 60 s sleep.
           assertTrue(tookMs >= graceMs, "the undeploy ended after " + tookMs + " ms, before the grace of " + graceMs + " ms");
-          assertEquals(1, threads.countInside("lanes-blocking", "CoreHandlers.lambda$sync"),
-            "the undeploy should end at the grace, long before the 10 s sleep");
         });
         return tooLong.future().transform(Future::succeededFuture);
       })
@@ -112,7 +111,7 @@ class GracefulShutdownTest {
         cut.close();
         assertTrue(answer.failed(), "the request past the grace should have been cut, got " + answer.result());
         assertTrue(cut.messages().stream().anyMatch(line -> line.contains("closing unfinished request")
-          && line.contains("/sync?seconds=10")), "the cut request is named in the log: " + cut.messages());
+          && line.contains("/sync?seconds=60")), "the cut request is named in the log: " + cut.messages());
         testContext.completeNow();
       })));
   }
@@ -121,10 +120,10 @@ class GracefulShutdownTest {
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   @DisplayName("answers /ready with 503 while draining, before the listener closes")
   void readinessTurnsDownFirst(Vertx vertx, VertxTestContext testContext) {
-    Node node = TestNodes.node(vertx, TestNodes.config(dataDir,
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir,
       new JsonObject().put("shutdown", new JsonObject().put("drainDelayMs", 2000))));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
-    TestNodes.deployHttp(vertx, node)
+    TestNodes.deploy(vertx, node)
       .compose(deploymentId -> {
         node.readiness().markReady();
         vertx.undeploy(deploymentId);

@@ -1,6 +1,6 @@
 package io.lanes.http;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import ch.qos.logback.classic.Level;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
@@ -40,7 +40,7 @@ class MalformedRequestsTest {
   @TempDir
   Path dataDir;
 
-  private Node node;
+  private TestNode node;
   private WebClient client;
   private NetClient raw;
 
@@ -49,7 +49,7 @@ class MalformedRequestsTest {
     node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(false));
     raw = vertx.createNetClient();
-    TestNodes.deployHttp(vertx, node).onComplete(testContext.succeedingThenComplete());
+    TestNodes.deploy(vertx, node).onComplete(testContext.succeedingThenComplete());
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.lanes.schedule;
 
-import io.lanes.app.Node;
+import io.lanes.support.TestNode;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
 import io.lanes.support.TestNodes;
@@ -45,13 +45,12 @@ class ScheduleRoutesTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("lists each job with its interval, counts, last run and owner node, after a heartbeat logged the lanes")
   void listsJobs(Vertx vertx, VertxTestContext testContext) {
-    Node node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
       .put("schedules", new JsonArray()
         .add(new JsonObject().put("name", "heartbeat").put("intervalMs", 20))
         .add(new JsonObject().put("name", "scratch-sweeper").put("intervalMs", 60_000).put("enabled", false)))));
     client = WebClient.create(vertx);
-    vertx.deployVerticle(new SchedulerVerticle(node), SchedulerVerticle.deploymentOptions(node.config()))
-      .compose(id -> TestNodes.deployHttp(vertx, node))
+    TestNodes.deploy(vertx, node)
       .compose(id -> Await.until(vertx, () -> node.schedules().job("heartbeat").orElseThrow().runs() >= 1
         && !heartbeats.messages().isEmpty()))
       .compose(beat -> client.get(node.httpPort(), "127.0.0.1", "/schedules").send())
@@ -79,7 +78,8 @@ class ScheduleRoutesTest {
         assertEquals(0, sweeper.getLong("runs"));
 
         String line = heartbeats.messages().get(0);
-        assertTrue(line.startsWith("Heartbeat " + node.id() + ": blocking 0/80 in flight, tasks 0 running + 0 queued"), line);
+        assertEquals("Heartbeat " + node.id() + ": in flight blocking 0/80, files 0/68, tasks 0/72, compute 0/64;"
+          + " background 0 pending", line);
         testContext.completeNow();
       })));
   }

@@ -1,6 +1,9 @@
 package io.lanes.schedule;
 
-import io.lanes.app.Node;
+import io.lanes.config.LanesConfig;
+import io.lanes.lane.Lanes;
+import io.lanes.lifecycle.BackgroundWork;
+import io.lanes.lifecycle.Readiness;
 import io.lanes.config.ConfigException;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
@@ -56,17 +59,26 @@ class SchedulerVerticleTest {
     log.close();
   }
 
-  private static Node node(Vertx vertx, Path dataDir, long graceMs, JsonObject... schedules) {
-    return TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+  /** The scheduler's inputs alone: the config's schedules and grace, the node's readiness and its board. */
+  private record Scheduling(LanesConfig config, Readiness readiness, ScheduleBoard board) {
+
+    SchedulerVerticle scheduler(Map<String, PeriodicJob> catalog) {
+      return new SchedulerVerticle("scheduler-test-node", config.schedules(), config.shutdown().graceMs(), readiness,
+        board, catalog, new LocalJobLock());
+    }
+  }
+
+  private static Scheduling node(Vertx vertx, Path dataDir, long graceMs, JsonObject... schedules) {
+    return new Scheduling(LanesConfig.from(TestNodes.config(dataDir, new JsonObject()
       .put("schedules", new JsonArray(java.util.List.of((Object[]) schedules)))
-      .put("shutdown", new JsonObject().put("graceMs", graceMs))));
+      .put("shutdown", new JsonObject().put("graceMs", graceMs)))), new Readiness(), new ScheduleBoard());
   }
 
   private static JsonObject every(String name, long intervalMs) {
     return new JsonObject().put("name", name).put("intervalMs", intervalMs);
   }
 
-  private static Future<String> deploy(Vertx vertx, Node node, SchedulerVerticle scheduler) {
+  private static Future<String> deploy(Vertx vertx, Scheduling node, SchedulerVerticle scheduler) {
     return vertx.deployVerticle(scheduler, SchedulerVerticle.deploymentOptions(node.config()));
   }
 
@@ -74,8 +86,8 @@ class SchedulerVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("skips (and counts) the periods a slow run overlaps, never running two at once")
   void skipsInsteadOfOverlapping(Vertx vertx, VertxTestContext testContext) {
-    Node node = node(vertx, dataDir, 5000, every("slow", 20));
-    deploy(vertx, node, new SchedulerVerticle(node, Map.of("slow", slow), new LocalJobLock()))
+    Scheduling node = node(vertx, dataDir, 5000, every("slow", 20));
+    deploy(vertx, node, node.scheduler(Map.of("slow", slow)))
       // A second run started (queued behind the first on the job's one thread) would fail the assertion below at once.
       .compose(id -> Await.until(vertx, () -> stats(node, "slow").skippedRuns() >= 3 || stats(node, "slow").runs() > 1))
       .onComplete(testContext.succeeding(skipping -> testContext.verify(() -> {
@@ -96,11 +108,11 @@ class SchedulerVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("records a run that throws and keeps running the job")
   void recordsFailures(Vertx vertx, VertxTestContext testContext) {
-    Node node = node(vertx, dataDir, 5000, every("flaky", 20));
+    Scheduling node = node(vertx, dataDir, 5000, every("flaky", 20));
     PeriodicJob flaky = () -> {
       throw new IllegalStateException("no disk");
     };
-    deploy(vertx, node, new SchedulerVerticle(node, Map.of("flaky", flaky), new LocalJobLock()))
+    deploy(vertx, node, node.scheduler(Map.of("flaky", flaky)))
       .compose(id -> Await.until(vertx, () -> stats(node, "flaky").failures() >= 2).map(id))
       .onComplete(testContext.succeeding(id -> testContext.verify(() -> {
         JobStats stats = stats(node, "flaky");
@@ -116,8 +128,8 @@ class SchedulerVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("fails start-up on an unknown job name, naming its key")
   void refusesUnknownJobs(Vertx vertx, VertxTestContext testContext) {
-    Node node = node(vertx, dataDir, 5000, every("heartbeat", 5000), every("reindex", 5000));
-    deploy(vertx, node, new SchedulerVerticle(node))
+    Scheduling node = node(vertx, dataDir, 5000, every("heartbeat", 5000), every("reindex", 5000));
+    deploy(vertx, node, node.scheduler(PeriodicJobs.standard("scheduler-test-node", Lanes.from(node.config()), new BackgroundWork(), dataDir, 60_000)))
       .onComplete(testContext.failing(cause -> testContext.verify(() -> {
         ConfigException error = assertInstanceOf(ConfigException.class, cause);
         assertEquals("schedules[1].name", error.key());
@@ -130,8 +142,8 @@ class SchedulerVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("on stop, cancels its timers and waits for the run in progress")
   void stopWaitsForTheRunningJob(Vertx vertx, VertxTestContext testContext) {
-    Node node = node(vertx, dataDir, 5000, every("slow", 20));
-    SchedulerVerticle scheduler = new SchedulerVerticle(node, Map.of("slow", slow), new LocalJobLock());
+    Scheduling node = node(vertx, dataDir, 5000, every("slow", 20));
+    SchedulerVerticle scheduler = node.scheduler(Map.of("slow", slow));
     deploy(vertx, node, scheduler)
       .compose(id -> Await.until(vertx, () -> stats(node, "slow").running()).map(id))
       .compose(id -> {
@@ -151,8 +163,8 @@ class SchedulerVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("on stop, gives up on a run still going at the end of the grace and names it")
   void stopNamesTheJobCutByTheGrace(Vertx vertx, VertxTestContext testContext) {
-    Node node = node(vertx, dataDir, 200, every("slow", 20));
-    deploy(vertx, node, new SchedulerVerticle(node, Map.of("slow", slow), new LocalJobLock()))
+    Scheduling node = node(vertx, dataDir, 200, every("slow", 20));
+    deploy(vertx, node, node.scheduler(Map.of("slow", slow)))
       .compose(id -> Await.until(vertx, () -> stats(node, "slow").running()).map(id))
       .compose(vertx::undeploy)
       .onComplete(testContext.succeeding(stopped -> testContext.verify(() -> {
@@ -161,7 +173,7 @@ class SchedulerVerticleTest {
       })));
   }
 
-  private static JobStats stats(Node node, String job) {
-    return node.schedules().job(job).orElseThrow();
+  private static JobStats stats(Scheduling node, String job) {
+    return node.board().job(job).orElseThrow();
   }
 }

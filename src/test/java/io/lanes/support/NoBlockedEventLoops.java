@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -29,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a warning whose stack shows such linking is not a blocking call and is only logged, as is one whose loop is already
  * back waiting for I/O when the checker samples it (the thread was starved of CPU, or the stall ended just then; a real
  * blocking call longer than the limit plus one check interval is always caught in the act). Tests that block a loop on purpose
- * say so with {@link BlocksEventLoopOnPurpose}.
+ * say so with {@link BlocksEventLoopOnPurpose}. Before the first test, a {@link WarmUp} loads what the lanes use.
  */
-public final class NoBlockedEventLoops implements BeforeEachCallback, AfterEachCallback {
+public final class NoBlockedEventLoops implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
 
   static final String CHECKER_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
   private static final String EVENT_LOOP_THREAD = "vert.x-eventloop-thread";
@@ -44,6 +45,12 @@ public final class NoBlockedEventLoops implements BeforeEachCallback, AfterEachC
     "sun.nio.ch.SelectorImpl.select");
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(NoBlockedEventLoops.class);
   private static final Recorder RECORDER = Recorder.install();
+
+  /** Before the first test class of the JVM: {@link WarmUp}. */
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    WarmUp.once();
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) {

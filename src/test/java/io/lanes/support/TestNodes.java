@@ -1,16 +1,12 @@
 package io.lanes.support;
 
-import io.lanes.app.Node;
-import io.lanes.config.LanesConfig;
-import io.lanes.http.HttpVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 
-/** Builds a node from test config and deploys its HTTP front on 127.0.0.1, port 0. */
+/** Test config for a whole Lanes node, and the node itself ({@link TestNode}) on 127.0.0.1, port 0. */
 public final class TestNodes {
 
   private TestNodes() {
@@ -25,13 +21,19 @@ public final class TestNodes {
     return base.mergeIn(overrides, true);
   }
 
-  public static Node node(Vertx vertx, JsonObject config) {
-    return Node.create(vertx, LanesConfig.from(config));
+  /** A node of {@code config} on {@code vertx}, not yet deployed. */
+  public static TestNode node(Vertx vertx, JsonObject config) {
+    return new TestNode(vertx, config);
   }
 
-  /** Deploys {@link HttpVerticle} for {@code node}; the future holds the deployment id once the server is bound. */
-  public static Future<String> deployHttp(Vertx vertx, Node node) {
-    return vertx.deployVerticle(() -> new HttpVerticle(node),
-      new DeploymentOptions().setInstances(node.config().http().instances()));
+  /** Deploys {@code node}; the future holds its deployment id once every role is up and the HTTP front listens. */
+  public static Future<String> deploy(Vertx vertx, TestNode node) {
+    return node.deploy();
+  }
+
+  /** {@link #node} and {@link #deploy} at once. */
+  public static Future<TestNode> start(Vertx vertx, JsonObject config) {
+    TestNode node = node(vertx, config);
+    return node.deploy().map(node);
   }
 }

@@ -1,7 +1,7 @@
 package io.lanes.tasks;
 
-import io.lanes.app.Node;
-import io.lanes.http.ApiException;
+import io.lanes.support.TestNode;
+import io.lanes.lifecycle.DrainingException;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
 import io.lanes.support.TestNodes;
@@ -45,7 +45,7 @@ class TaskRoutesTest {
   /** A task body that holds its worker until the test releases it. */
   private final TaskBody blocked = release::await;
   private final LogCapture log = LogCapture.of(TaskRunner.class);
-  private Node node;
+  private TestNode node;
   private WebClient client;
 
   @AfterEach
@@ -57,7 +57,7 @@ class TaskRoutesTest {
   private Future<String> deploy(Vertx vertx, JsonObject tasks) {
     node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject().put("tasks", tasks)));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
-    return TestNodes.deployHttp(vertx, node);
+    return TestNodes.deploy(vertx, node);
   }
 
   private Future<HttpResponse<Buffer>> get(String uri) {
@@ -202,7 +202,7 @@ class TaskRoutesTest {
           assertEquals("unknown task", response.bodyAsJsonObject().getString("error"), uri);
         }
         assertNull(stateOf("1"), "no rejected request may leave a task behind");
-        assertEquals(0, node.tasks().lane().inFlight());
+        assertEquals(0, node.lanes().tasks().inFlight());
         testContext.completeNow();
       })));
   }
@@ -228,7 +228,7 @@ class TaskRoutesTest {
         assertEquals("queued", stateOf("2"));
         release.countDown();
       })))
-      .compose(refused -> Await.until(vertx, () -> node.tasks().lane().inFlight() == 0))
+      .compose(refused -> Await.until(vertx, () -> node.lanes().tasks().inFlight() == 0))
       .compose(free -> get("/task/3?seconds=0"))
       .onComplete(testContext.succeeding(admitted -> testContext.verify(() -> {
         assertEquals(202, admitted.statusCode());
@@ -255,7 +255,7 @@ class TaskRoutesTest {
       .compose(failed -> get("/task/8?seconds=0"))
       .compose(accepted -> Await.until(vertx, () -> "done".equals(stateOf("8"))))
       .onComplete(testContext.succeeding(done -> testContext.verify(() -> {
-        assertEquals(0, node.tasks().lane().inFlight());
+        assertEquals(0, node.lanes().tasks().inFlight());
         assertTrue(log.contains("Finished Task 8"));
         testContext.completeNow();
       })));
@@ -298,7 +298,7 @@ class TaskRoutesTest {
       })))
       .compose(refused -> node.tasks().submitUnnamed(TaskBody.sleep(0)))
       .onComplete(testContext.failing(refused -> testContext.verify(() -> {
-        assertEquals(503, assertInstanceOf(ApiException.class, refused).status());
+        assertInstanceOf(DrainingException.class, refused);
         testContext.completeNow();
       })));
   }

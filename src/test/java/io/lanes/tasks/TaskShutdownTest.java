@@ -1,10 +1,10 @@
 package io.lanes.tasks;
 
-import io.lanes.app.BackgroundWork;
-import io.lanes.app.MainVerticle;
-import io.lanes.app.Node;
-import io.lanes.app.Readiness;
-import io.lanes.http.ApiException;
+import io.lanes.lifecycle.BackgroundWork;
+import io.lanes.support.TestNodes;
+import io.lanes.support.TestNode;
+import io.lanes.lifecycle.Readiness;
+import io.lanes.lifecycle.DrainingException;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
 import io.vertx.core.DeploymentOptions;
@@ -58,7 +58,7 @@ class TaskShutdownTest {
       .put("shutdown", new JsonObject().put("graceMs", graceMs));
   }
 
-  private static String stateOf(Node node, String id) {
+  private static String stateOf(TestNode node, String id) {
     JsonObject state = node.tasks().state(id).result();
     return state == null ? null : state.getString("state");
   }
@@ -67,31 +67,31 @@ class TaskShutdownTest {
   @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
   @DisplayName("lets a running and a queued task finish within the grace, and refuses new ones meanwhile")
   void drainsRunningAndQueuedTasks(Vertx vertx, VertxTestContext testContext) {
-    MainVerticle main = new MainVerticle();
+    TestNode node = TestNodes.node(vertx, conf(5000));
     client = WebClient.create(vertx);
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf(5000)))
-      .compose(deploymentId -> client.get(main.node().httpPort(), "127.0.0.1", "/task/1?seconds=1").send()
-        .compose(accepted -> client.get(main.node().httpPort(), "127.0.0.1", "/task/2?seconds=0").send())
-        .compose(accepted -> Await.until(vertx, () -> "running".equals(stateOf(main.node(), "1"))))
+    node.deploy()
+      .compose(deploymentId -> client.get(node.httpPort(), "127.0.0.1", "/task/1?seconds=1").send()
+        .compose(accepted -> client.get(node.httpPort(), "127.0.0.1", "/task/2?seconds=0").send())
+        .compose(accepted -> Await.until(vertx, () -> "running".equals(stateOf(node, "1"))))
         .map(deploymentId))
       .compose(deploymentId -> {
         Future<Void> undeployed = vertx.undeploy(deploymentId);
-        return Await.until(vertx, () -> main.node().readiness().state() == Readiness.State.DRAINING)
-          .compose(draining -> main.node().tasks().submit("3", TaskBody.sleep(0)))
+        return Await.until(vertx, () -> node.readiness().state() == Readiness.State.DRAINING)
+          .compose(draining -> node.tasks().submit("3", TaskBody.sleep(0)))
           .transform(refused -> {
             testContext.verify(() -> {
               assertTrue(refused.failed(), "a draining node must refuse new tasks");
-              assertEquals(503, assertInstanceOf(ApiException.class, refused.cause()).status());
+              assertInstanceOf(DrainingException.class, refused.cause());
             });
             return undeployed;
           });
       })
       .onComplete(testContext.succeeding(undeployed -> testContext.verify(() -> {
-        assertEquals("done", stateOf(main.node(), "1"));
-        assertEquals("done", stateOf(main.node(), "2"));
+        assertEquals("done", stateOf(node, "1"));
+        assertEquals("done", stateOf(node, "2"));
         assertTrue(taskLog.contains("Finished Task 1"));
         assertTrue(taskLog.contains("Finished Task 2"));
-        assertEquals(0, main.node().background().pending());
+        assertEquals(0, node.background().pending());
         testContext.completeNow();
       })));
   }
@@ -100,10 +100,10 @@ class TaskShutdownTest {
   @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
   @DisplayName("stops waiting at the end of the grace and names the task it could not finish")
   void namesTheTaskCutByTheGrace(Vertx vertx, VertxTestContext testContext) {
-    MainVerticle main = new MainVerticle();
-    vertx.deployVerticle(main, new DeploymentOptions().setConfig(conf(300)))
-      .compose(deploymentId -> main.node().tasks().submit("9", release::await)
-        .compose(accepted -> Await.until(vertx, () -> "running".equals(stateOf(main.node(), "9"))))
+    TestNode node = TestNodes.node(vertx, conf(300));
+    node.deploy()
+      .compose(deploymentId -> node.tasks().submit("9", release::await)
+        .compose(accepted -> Await.until(vertx, () -> "running".equals(stateOf(node, "9"))))
         .map(deploymentId))
       .compose(vertx::undeploy)
       .onComplete(testContext.succeeding(undeployed -> testContext.verify(() -> {

@@ -1,17 +1,15 @@
 package io.lanes.compute;
 
-import io.lanes.app.BackgroundWork;
 import io.lanes.bus.Addresses;
 import io.lanes.bus.FailureCodes;
+import io.lanes.bus.JobRequest;
+import io.lanes.bus.JobResult;
+import io.lanes.bus.JobStarted;
 import io.lanes.config.LanesConfig;
-import io.lanes.lane.Lane;
-import io.lanes.registry.ClusterRegistry;
-import io.lanes.registry.LocalRegistry;
+import io.lanes.lifecycle.BackgroundWork;
 import io.lanes.registry.Registry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -19,20 +17,20 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The sending side of the compute lane, one per node: admission ({@link Lane} {@code compute}, at most
- * {@code compute.queueLimit} jobs sent and not yet answered), event-bus requests to {@link Addresses#COMPUTE_JOBS} carrying
- * the job's deadline, and the state of async jobs ({@code /jobs}) in a {@link Registry}.
+ * The async jobs of {@code POST /jobs} that this node accepted: each is admitted by the compute lane, sent through the
+ * {@link ComputeSender}, its state kept in a {@link Registry} (cluster-wide when clustered) from {@code queued} through
+ * {@code running} (the compute verticle's start report) to {@code done}, {@code failed} or {@code timed_out}, and its end
+ * tracked as background work so a shutdown waits for it.
  */
-public final class ComputeClient {
+public final class JobStore {
 
-  public static final String LANE = "compute";
   /** The cluster-wide map of job states when clustered. */
   public static final String REGISTRY_MAP = "lanes.jobs";
   public static final String QUEUED = "queued";
@@ -42,104 +40,46 @@ public final class ComputeClient {
   public static final String TIMED_OUT = "timed_out";
   private static final Set<String> TERMINAL = Set.of(DONE, FAILED, TIMED_OUT);
 
-  /**
-   * The requester waits this much longer than the job's deadline, so the compute verticle's own deadline failure (it
-   * stops at the deadline) normally arrives before the event bus's bare timeout. Either one answers 504.
-   */
-  static final long REPLY_GRACE_MS = 100;
+  private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
-  private static final Logger LOG = LoggerFactory.getLogger(ComputeClient.class);
-
-  private final Vertx vertx;
-  private final String nodeId;
-  private final LanesConfig.Compute config;
-  private final Lane lane;
+  private final ComputeSender sender;
   private final Registry jobs;
   private final BackgroundWork background;
+  private final String nodeId;
   private final Predicate<String> isLive;
-  private final ComputeJobs types = ComputeJobs.standard();
 
   /** This node's unfinished async jobs by id, queued or running, for {@code lanes_jobs{state}}. */
   private final Map<String, String> active = new ConcurrentHashMap<>();
 
-  public ComputeClient(Vertx vertx, String nodeId, LanesConfig.Compute config, Lane lane, Registry jobs,
-                       BackgroundWork background) {
-    this(vertx, nodeId, config, lane, jobs, background, nodeId::equals);
-  }
-
-  public ComputeClient(Vertx vertx, String nodeId, LanesConfig.Compute config, Lane lane, Registry jobs,
-                       BackgroundWork background, Predicate<String> isLive) {
-    this.vertx = vertx;
-    this.nodeId = nodeId;
-    this.config = config;
-    this.lane = lane;
+  /**
+   * Jobs of node {@code nodeId} kept in {@code jobs}; {@code isLive} tells whether a Lanes node id is a live member, so
+   * that a job whose node died is reported {@code failed} (not retried: see {@link #record}).
+   */
+  public JobStore(ComputeSender sender, Registry jobs, BackgroundWork background, String nodeId,
+                  Predicate<String> isLive) {
+    this.sender = sender;
     this.jobs = jobs;
     this.background = background;
+    this.nodeId = nodeId;
     this.isLive = isLive;
-  }
-
-  /** A client with {@link #registryFor} its job registry, alone (every node it hears of is itself). */
-  public static ComputeClient create(Vertx vertx, String nodeId, LanesConfig config, BackgroundWork background) {
-    return create(vertx, nodeId, config, background, registryFor(vertx, config), nodeId::equals);
-  }
-
-  /**
-   * A client storing job states in {@code jobs}; {@code isLive} tells whether a Lanes node id is a live member, so that a
-   * job whose node died is reported {@code failed} (not retried: see {@link #record}).
-   */
-  public static ComputeClient create(Vertx vertx, String nodeId, LanesConfig config, BackgroundWork background,
-                                     Registry jobs, Predicate<String> isLive) {
-    LanesConfig.Compute compute = config.compute();
-    Lane lane = new Lane(LANE, compute.queueLimit(), config.http().retryAfterSeconds());
-    return new ComputeClient(vertx, nodeId, compute, lane, jobs, background, isLive);
-  }
-
-  /**
-   * Job states kept {@code compute.retentionCount} / {@code compute.retentionMs}: in this JVM, or cluster-wide (map
-   * {@value #REGISTRY_MAP}, by age only) when Vert.x is clustered, so every node answers {@code /jobs/{id}} the same.
-   */
-  public static Registry registryFor(Vertx vertx, LanesConfig config) {
-    LanesConfig.Compute compute = config.compute();
-    if (!vertx.isClustered()) {
-      return new LocalRegistry(compute.retentionCount(), compute.retentionMs(), ComputeClient::isTerminal);
-    }
-    // A job is answered (or given up) within its timeout: an active state older than this belongs to a dead node.
-    return new ClusterRegistry(vertx, REGISTRY_MAP, compute.retentionMs(), compute.timeoutMs() + 60_000,
-      ComputeClient::isTerminal);
   }
 
   public static boolean isTerminal(JsonObject state) {
     return TERMINAL.contains(state.getString("state"));
   }
 
-  public Lane lane() {
-    return lane;
-  }
-
-  public Registry jobs() {
-    return jobs;
-  }
-
-  /** Parameters of a job of {@code type}, validated against this node's limits: {@link InvalidJobException} if bad. */
-  public JsonObject validate(Object type, JsonObject params) {
-    return types.validate(type, params, config);
-  }
-
-  /**
-   * Runs a job and waits for it: the compute verticle's reply {@code {"result","elapsed_ms","node","thread"}}. Fails at once
-   * with {@code LaneFullException} when the lane is full, or with the {@link ReplyException} of the request.
-   */
-  public Future<JsonObject> run(String type, JsonObject params) {
-    return lane.submit(() -> request(job(type, params)));
+  /** A job is answered (or given up) within its timeout: an active state older than this belongs to a dead node. */
+  public static long activeTtlMs(LanesConfig.Compute compute) {
+    return compute.timeoutMs() + 60_000;
   }
 
   /**
    * Accepts a job to run in the background: the future holds its id once its {@code queued} state is stored. The job
-   * holds a lane slot until it is answered, and its end is tracked as background work (shutdown waits for it).
+   * holds a lane slot until it is answered.
    */
   public Future<String> submit(String type, JsonObject params) {
-    if (!lane.tryAcquire()) {
-      return Future.failedFuture(lane.full());
+    if (!sender.lane().tryAcquire()) {
+      return Future.failedFuture(sender.lane().full());
     }
     String id = UUID.randomUUID().toString();
     JsonObject queued = new JsonObject()
@@ -148,15 +88,13 @@ public final class ComputeClient {
       .put("state", QUEUED)
       .put("accepted_at", System.currentTimeMillis());
     return jobs.put(id, queued)
-      .onFailure(notStored -> lane.release())
+      .onFailure(notStored -> sender.lane().release())
       .map(stored -> {
-        JsonObject job = job(type, params)
-          .put(ComputeVerticle.ID, id)
-          .put(ComputeVerticle.STARTED, Addresses.computeStarted(nodeId));
+        JobRequest job = sender.job(type, params).async(id, Addresses.computeStarted(nodeId));
         active.put(id, QUEUED);
-        Future<Void> finished = request(job)
+        Future<Void> finished = sender.send(job)
           .andThen(answered -> {
-            lane.release();
+            sender.lane().release();
             active.remove(id);
           })
           .transform(outcome -> record(id, queued, outcome));
@@ -185,11 +123,11 @@ public final class ComputeClient {
    * Consumer of {@link Addresses#computeStarted} for this node: a compute verticle took job {@code id} out of its queue.
    * Moves it to {@code running} only if it is still {@code queued} (the start report may arrive after the answer).
    */
-  public void started(Message<JsonObject> report) {
-    JsonObject body = report.body();
-    if (body == null || !(body.getValue(ComputeVerticle.ID) instanceof String id)) {
+  public void started(Message<Object> report) {
+    if (!(report.body() instanceof JobStarted started) || started.id() == null) {
       return;
     }
+    String id = started.id();
     active.replace(id, QUEUED, RUNNING);
     jobs.get(id)
       .compose(current -> {
@@ -198,26 +136,12 @@ public final class ComputeClient {
         }
         JsonObject running = current.copy()
           .put("state", RUNNING)
-          .put("started_at", body.getLong("started_at"))
-          .put("node", body.getString("node"))
-          .put("thread", body.getString("thread"));
+          .put("started_at", started.startedAt())
+          .put("node", started.node())
+          .put("thread", started.thread());
         return jobs.replace(id, current, running);
       })
       .onFailure(e -> LOG.warn("Could not mark job {} running", id, e));
-  }
-
-  private JsonObject job(String type, JsonObject params) {
-    return new JsonObject()
-      .put(ComputeVerticle.TYPE, type)
-      .put(ComputeVerticle.PARAMS, params)
-      .put(ComputeVerticle.DEADLINE, Deadline.in(config.timeoutMs()).atEpochMs());
-  }
-
-  private Future<JsonObject> request(JsonObject job) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.timeoutMs() + REPLY_GRACE_MS);
-    return vertx.eventBus()
-      .<JsonObject>request(Addresses.COMPUTE_JOBS, job, options)
-      .map(Message::body);
   }
 
   /**
@@ -226,18 +150,18 @@ public final class ComputeClient {
    * is only seen at the deadline, and a retry then would run past the time the caller was promised. Every job type is
    * idempotent, so the caller may resubmit.
    */
-  private Future<Void> record(String id, JsonObject queued, AsyncResult<JsonObject> outcome) {
+  private Future<Void> record(String id, JsonObject queued, AsyncResult<JobResult> outcome) {
     return jobs.get(id)
       .compose(current -> {
         JsonObject state = (current == null ? queued : current).copy()
           .put("finished_at", System.currentTimeMillis());
         if (outcome.succeeded()) {
-          JsonObject reply = outcome.result();
+          JobResult reply = outcome.result();
           state.put("state", DONE)
-            .put("result", reply.getValue("result"))
-            .put("run_ms", reply.getValue("elapsed_ms"))
-            .put("node", reply.getString("node"))
-            .put("thread", reply.getString("thread"));
+            .put("result", reply.result())
+            .put("run_ms", reply.elapsedMs())
+            .put("node", reply.node())
+            .put("thread", reply.thread());
         } else if (timedOut(outcome.cause()) && lostNode(state) != null) {
           state.put("state", FAILED)
             .put("error", "node " + lostNode(state) + " left the cluster while running the job");
@@ -268,7 +192,7 @@ public final class ComputeClient {
   private String describe(Throwable failure) {
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {
-        case TIMEOUT -> "no answer within " + config.timeoutMs() + " ms";
+        case TIMEOUT -> "no answer within " + sender.timeoutMs() + " ms";
         case NO_HANDLERS -> "no node serves the compute lane";
         default -> reply.getMessage();
       };

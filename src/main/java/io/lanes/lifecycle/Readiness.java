@@ -1,4 +1,4 @@
-package io.lanes.app;
+package io.lanes.lifecycle;
 
 import java.util.concurrent.atomic.AtomicReference;
 

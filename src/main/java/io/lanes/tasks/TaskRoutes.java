@@ -1,11 +1,15 @@
 package io.lanes.tasks;
 
-import io.lanes.app.Node;
+import io.lanes.config.LanesConfig;
 import io.lanes.http.ApiException;
 import io.lanes.http.Params;
+import io.lanes.http.RequestValue;
 import io.lanes.http.Responses;
+import io.lanes.http.Routes;
+import io.lanes.lane.Lanes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.regex.Pattern;
@@ -15,12 +19,11 @@ import java.util.regex.Pattern;
  * node's {@link TaskRunner}; {@code GET /tasks/:task_id} reads their state. Answers at once; the work runs on
  * {@code lanes-tasks}.
  */
-public final class TaskHandlers {
+public final class TaskRoutes implements Routes {
 
   public static final String TASK_ID = "task_id";
   private static final String SECONDS = "seconds";
-  private static final String ID = "lanes.task.id";
-  private static final String MILLIS = "lanes.task.millis";
+  private static final RequestValue<Submission> SUBMISSION = RequestValue.named("tasks.submission");
   /** Up to 18 digits: always a valid {@code long}, so every accepted id has one canonical form. */
   private static final Pattern NON_NEGATIVE_INTEGER = Pattern.compile("\\d{1,18}");
 
@@ -28,48 +31,70 @@ public final class TaskHandlers {
   private final int defaultSeconds;
   private final int maxSeconds;
 
-  public TaskHandlers(Node node) {
-    this.tasks = node.tasks();
-    this.defaultSeconds = node.config().tasks().defaultSeconds();
-    this.maxSeconds = node.config().tasks().maxSeconds();
+  public TaskRoutes(TaskRunner tasks, LanesConfig.Tasks config) {
+    this.tasks = tasks;
+    this.defaultSeconds = config.defaultSeconds();
+    this.maxSeconds = config.maxSeconds();
+  }
+
+  /** A validated {@code /task/{id}}: the canonical id and how long the task works. */
+  private record Submission(String id, long millis) {
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/task/:task_id").putMetadata(LANE, Lanes.TASKS).handler(this::validateSubmit).handler(this::submit);
+    router.get("/resource").putMetadata(LANE, Lanes.TASKS).handler(this::resource);
+    router.get("/tasks/:task_id").handler(this::status);
+  }
+
+  @Override
+  public ApiException answer(Throwable failure) {
+    if (failure instanceof TaskIdInUseException inUse) {
+      JsonObject detail = new JsonObject().put("id", inUse.id());
+      if (inUse.state() != null) {
+        detail.put("state", inUse.state());
+      }
+      return new ApiException(409, "task already queued or running", detail);
+    }
+    return null;
   }
 
   /** Route step: {@code task_id} is a non-negative integer, {@code seconds} (optional) a number in 0..tasks.maxSeconds. */
-  public void validateSubmit(RoutingContext ctx) {
+  private void validateSubmit(RoutingContext ctx) {
     String raw = ctx.pathParam(TASK_ID);
     if (taskIdIsMalformed(raw)) {
       throw ApiException.badParameter(TASK_ID, "must be a non-negative integer (at most 18 digits)", raw);
     }
-    // "007" and "7" are one task: the canonical form is what the registry, the 409 check and the logs see.
-    ctx.put(ID, Long.toString(Long.parseLong(raw)));
     Number seconds = ctx.request().getParam(SECONDS) == null
       ? defaultSeconds
       : Params.seconds(ctx, SECONDS, maxSeconds);
-    ctx.put(MILLIS, Params.toMillis(seconds));
+    // "007" and "7" are one task: the canonical form is what the registry, the 409 check and the logs see.
+    SUBMISSION.put(ctx, new Submission(Long.toString(Long.parseLong(raw)), Params.toMillis(seconds)));
     ctx.next();
   }
 
   /** 202 with {@code Location: /tasks/{id}} once the task is accepted; it then runs in the background. */
-  public void submit(RoutingContext ctx) {
-    String id = ctx.get(ID);
-    long millis = ctx.get(MILLIS);
-    tasks.submit(id, TaskBody.sleep(millis))
+  private void submit(RoutingContext ctx) {
+    Submission submission = SUBMISSION.get(ctx);
+    tasks.submit(submission.id(), TaskBody.sleep(submission.millis()))
       .onSuccess(queued -> {
-        ctx.response().putHeader(HttpHeaders.LOCATION, "/tasks/" + id);
-        Responses.send(ctx, 202, new JsonObject().put("message", "Task " + id + " is running in the background."));
+        ctx.response().putHeader(HttpHeaders.LOCATION, "/tasks/" + submission.id());
+        Responses.send(ctx, 202, new JsonObject()
+          .put("message", "Task " + submission.id() + " is running in the background."));
       })
       .onFailure(ctx::fail);
   }
 
   /** One background task with no id for the caller, through the same bound, registry and drain as {@code /task}. */
-  public void resource(RoutingContext ctx) {
+  private void resource(RoutingContext ctx) {
     tasks.submitUnnamed(TaskBody.sleep(defaultSeconds * 1000L))
       .onSuccess(queued -> Responses.ok(ctx, new JsonObject().put("message", "Thread started")))
       .onFailure(ctx::fail);
   }
 
   /** The task's state; 404 when the id is unknown (never submitted, or forgotten after the retention window). */
-  public void status(RoutingContext ctx) {
+  private void status(RoutingContext ctx) {
     String raw = ctx.pathParam(TASK_ID);
     String id = NON_NEGATIVE_INTEGER.matcher(raw).matches() ? Long.toString(Long.parseLong(raw)) : raw;
     tasks.state(id)

@@ -1,75 +1,86 @@
 package io.lanes.fanout;
 
-import io.lanes.app.Node;
+import io.lanes.compute.ComputeSender;
 import io.lanes.compute.ScoreJob;
+import io.lanes.config.LanesConfig;
 import io.lanes.http.ApiException;
 import io.lanes.http.Responses;
+import io.lanes.http.Routes;
+import io.lanes.lane.Lanes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code /fetch-data} and {@code /fetch}: calls to the configured upstreams (or, when none are configured, to this node's
- * embedded stubs), through one {@link UpstreamClient} per HTTP verticle instance. The targets come from the config only:
- * nothing in a request can choose or change them.
+ * {@code /fetch-data}, {@code /fetch} and {@code /complex-task}: calls to the configured upstreams (or, when none are
+ * configured, to this node's embedded stubs, which it mounts too), through one {@link UpstreamClient} per HTTP verticle
+ * instance. The targets come from the config only: nothing in a request can choose or change them.
  */
-public final class FanoutHandlers {
+public final class FanoutRoutes implements Routes {
 
   private static final String LOOPBACK = "127.0.0.1";
 
-  private final Node node;
   private final UpstreamClient client;
+  private final EmbeddedUpstreams stubs;
   private final List<Upstream> configured;
+  private final Future<List<Upstream>> targets;
+  private final ComputeSender compute;
 
-  public FanoutHandlers(Vertx vertx, Node node) {
-    this(vertx, node, (upstream, outcome, elapsedNanos) ->
-      node.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos));
+  /**
+   * Routes of one HTTP verticle instance (its {@code vertx}, on its context). {@code httpPort} completes once the HTTP
+   * front listens: the embedded stubs are called there when no upstream is configured. {@code listener} hears of every
+   * finished call (the metrics).
+   */
+  public FanoutRoutes(Vertx vertx, LanesConfig.Fanout config, String httpHost, Future<Integer> httpPort,
+                      ComputeSender compute, FanoutListener listener) {
+    this.client = UpstreamClient.create(vertx, config, listener);
+    this.stubs = new EmbeddedUpstreams(vertx, config);
+    this.configured = config.upstreams().stream().map(Upstream::of).toList();
+    this.targets = configured.isEmpty()
+      ? httpPort.map(port -> embeddedAt("http://" + hostToCall(httpHost) + ":" + port))
+      : Future.succeededFuture(configured);
+    this.compute = compute;
   }
 
-  public FanoutHandlers(Vertx vertx, Node node, FanoutListener listener) {
-    this.node = node;
-    this.client = UpstreamClient.create(vertx, node.config().fanout(), listener);
-    this.configured = node.config().fanout().upstreams().stream().map(Upstream::of).toList();
-  }
-
-  /** The client, for other routes that call an upstream (e.g. {@code /complex-task}). */
-  public UpstreamClient client() {
-    return client;
-  }
-
-  /** The configured upstreams in order, or this node's three embedded stubs. */
-  public List<Upstream> targets() {
-    if (!configured.isEmpty()) {
-      return configured;
+  @Override
+  public void mount(Router router) {
+    router.get("/fetch-data").handler(this::fetchData);
+    router.get("/fetch").handler(this::fetch);
+    router.get("/complex-task").putMetadata(LANE, Lanes.COMPUTE).handler(this::complexTask);
+    for (String path : EmbeddedUpstreams.PATHS) {
+      router.get(path).handler(stubs::validateShape).handler(stubs.answering(path));
     }
-    String base = "http://" + hostToCall(node.config().http().host()) + ":" + node.httpPort();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private static List<Upstream> embeddedAt(String base) {
     return EmbeddedUpstreams.PATHS.stream().map(path -> Upstream.of(base + path)).toList();
   }
 
-  /** The target of {@code /fetch} and {@code /complex-task}. */
-  public Upstream first() {
-    return targets().get(0);
-  }
-
   /** All targets at once; each result in configured order; 502 only when every one failed. */
-  public void fetchData(RoutingContext ctx) {
+  private void fetchData(RoutingContext ctx) {
     long startedNanos = System.nanoTime();
-    List<Future<UpstreamResult>> calls = targets().stream().map(client::fetch).toList();
-    Future.join(calls)
+    targets
+      .compose(all -> Future.join(all.stream().map(client::fetch).toList()))
       .map(all -> all.<UpstreamResult>list())
       .onSuccess(results -> Responses.send(ctx, fanOutStatus(results), fanOutReport(results, startedNanos)))
       .onFailure(ctx::fail);
   }
 
   /** The first target's HTTP status; 504 when it missed the deadline, 502 when no answer came. */
-  public void fetch(RoutingContext ctx) {
-    client.fetch(first())
-      .compose(FanoutHandlers::statusOf)
+  private void fetch(RoutingContext ctx) {
+    targets.compose(all -> client.fetch(all.get(0)))
+      .compose(FanoutRoutes::statusOf)
       .onSuccess(status -> Responses.ok(ctx, new JsonObject().put("status", status)))
       .onFailure(ctx::fail);
   }
@@ -78,27 +89,23 @@ public final class FanoutHandlers {
    * {@code /complex-task}: fetches the first target's JSON on the loop, then scores it on the compute lane (job type
    * {@code score}). An upstream that gives no JSON document is 502; a compute timeout is 504 (FailureHandler).
    */
-  public void complexTask(RoutingContext ctx) {
+  private void complexTask(RoutingContext ctx) {
     long started = System.nanoTime();
-    client.fetch(first())
-      .compose(FanoutHandlers::documentOf)
+    targets.compose(all -> client.fetch(all.get(0)))
+      .compose(FanoutRoutes::documentOf)
       .compose(document -> {
         long fetched = System.nanoTime();
-        return node.compute()
+        return compute
           .run(ScoreJob.TYPE, new JsonObject().put(ScoreJob.DOCUMENT, document))
           .map(reply -> new JsonObject()
             .put("processed", true)
-            .put("score", reply.getValue("result"))
+            .put("score", reply.result())
             .put("fetch_ms", TimeUnit.NANOSECONDS.toMillis(fetched - started))
             .put("compute_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fetched))
-            .put("node", reply.getString("node")));
+            .put("node", reply.node()));
       })
       .onSuccess(body -> Responses.ok(ctx, body))
       .onFailure(ctx::fail);
-  }
-
-  public Future<Void> close() {
-    return client.close();
   }
 
   private static Future<Object> documentOf(UpstreamResult result) {

@@ -1,4 +1,4 @@
-package io.lanes.app;
+package io.lanes.lifecycle;
 
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

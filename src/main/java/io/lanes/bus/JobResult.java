@@ -1,0 +1,21 @@
+package io.lanes.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/** The answer to a {@link JobRequest}: its {@code result} (a JSON number or string), run time, node and thread. */
+public record JobResult(Object result, long elapsedMs, String node, String thread) {
+
+  /** {@code {"result","elapsed_ms","node","thread"}}, the body of {@code GET /process}. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("result", result)
+      .put("elapsed_ms", elapsedMs)
+      .put("node", node)
+      .put("thread", thread);
+  }
+
+  static JobResult fromJson(JsonObject json) {
+    return new JobResult(json.getValue("result"), json.getLong("elapsed_ms"), json.getString("node"),
+      json.getString("thread"));
+  }
+}

@@ -1,0 +1,64 @@
+package io.lanes.compute;
+
+import io.lanes.bus.Addresses;
+import io.lanes.bus.JobRequest;
+import io.lanes.bus.JobResult;
+import io.lanes.lane.Lane;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The sending side of the compute lane, one per node: admission by the {@code compute} lane (at most
+ * {@code compute.queueLimit} jobs sent and not yet answered) and event-bus requests to {@link Addresses#COMPUTE_JOBS}
+ * carrying the job's deadline ({@code compute.timeoutMs} from now), on this node or any cluster member.
+ */
+public final class ComputeSender {
+
+  /**
+   * The requester waits this much longer than the job's deadline, so the compute verticle's own deadline failure (it
+   * stops at the deadline) normally arrives before the event bus's bare timeout. Either one answers 504.
+   */
+  static final long REPLY_GRACE_MS = 100;
+
+  private final EventBus bus;
+  private final Lane lane;
+  private final long timeoutMs;
+  private final DeliveryOptions delivery;
+
+  public ComputeSender(EventBus bus, Lane lane, long timeoutMs) {
+    this.bus = bus;
+    this.lane = lane;
+    this.timeoutMs = timeoutMs;
+    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs + REPLY_GRACE_MS);
+  }
+
+  /**
+   * Runs a job of {@code type} on validated {@code params} and waits for it. Fails at once with
+   * {@code LaneFullException} when the lane is full, or with the {@link ReplyException} of the request.
+   */
+  public Future<JobResult> run(String type, JsonObject params) {
+    return lane.submit(() -> send(job(type, params)));
+  }
+
+  /** A job of {@code type} due by {@code compute.timeoutMs} from now. */
+  JobRequest job(String type, JsonObject params) {
+    return JobRequest.awaited(type, params, System.currentTimeMillis() + timeoutMs);
+  }
+
+  /** Sends {@code job} without admission: the caller holds a lane slot for it (see {@link JobStore}). */
+  Future<JobResult> send(JobRequest job) {
+    return bus.<JobResult>request(Addresses.COMPUTE_JOBS, job, delivery).map(Message::body);
+  }
+
+  Lane lane() {
+    return lane;
+  }
+
+  long timeoutMs() {
+    return timeoutMs;
+  }
+}

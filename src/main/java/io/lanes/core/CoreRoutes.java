@@ -1,0 +1,84 @@
+package io.lanes.core;
+
+import io.lanes.http.Params;
+import io.lanes.http.RequestValue;
+import io.lanes.http.Responses;
+import io.lanes.http.Routes;
+import io.lanes.lane.BlockingLane;
+import io.lanes.lane.Lanes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The routes of the original service that need no lane of their own, and its two kinds of wait: {@code GET /},
+ * {@code /hello}, {@code /sync} (a blocking sleep on the blocking lane) and {@code /async} (a timer on the loop).
+ */
+public final class CoreRoutes implements Routes {
+
+  private static final String SECONDS = "seconds";
+  private static final RequestValue<Number> WAIT = RequestValue.named("core.seconds");
+
+  private final Vertx vertx;
+  private final BlockingLane blocking;
+  private final int maxSleepSeconds;
+
+  public CoreRoutes(Vertx vertx, BlockingLane blocking, int maxSleepSeconds) {
+    this.vertx = vertx;
+    this.blocking = blocking;
+    this.maxSleepSeconds = maxSleepSeconds;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/").handler(this::root);
+    router.get("/hello").handler(this::hello);
+    router.get("/sync").putMetadata(LANE, Lanes.BLOCKING).handler(this::validateSeconds).handler(this::sync);
+    router.get("/async").handler(this::validateSeconds).handler(this::async);
+  }
+
+  private void root(RoutingContext ctx) {
+    Responses.ok(ctx, new JsonObject().put("Hello", "World"));
+  }
+
+  private void hello(RoutingContext ctx) {
+    Responses.ok(ctx, new JsonObject().put("message", "Hello world"));
+  }
+
+  /** Route step: {@code seconds} is a number in 0..blocking.maxSleepSeconds. */
+  private void validateSeconds(RoutingContext ctx) {
+    WAIT.put(ctx, Params.seconds(ctx, SECONDS, maxSleepSeconds));
+    ctx.next();
+  }
+
+  /** A real blocking sleep, on the bounded blocking lane: the event loop is never held. */
+  private void sync(RoutingContext ctx) {
+    Number seconds = WAIT.get(ctx);
+    long millis = Params.toMillis(seconds);
+    blocking
+      .execute(() -> {
+        Thread.sleep(millis);
+        return null;
+      })
+      .onSuccess(done -> Responses.ok(ctx, waited(seconds, Lanes.BLOCKING)))
+      .onFailure(ctx::fail);
+  }
+
+  /** A timer: no thread is held while it waits. */
+  private void async(RoutingContext ctx) {
+    Number seconds = WAIT.get(ctx);
+    long millis = Params.toMillis(seconds);
+    Future<?> wait = millis == 0 ? Future.succeededFuture() : vertx.timer(millis, TimeUnit.MILLISECONDS);
+    wait
+      .onSuccess(done -> Responses.ok(ctx, waited(seconds, "loop")))
+      .onFailure(ctx::fail);
+  }
+
+  private static JsonObject waited(Number seconds, String lane) {
+    return new JsonObject().put("message", "Done").put(SECONDS, seconds).put("lane", lane);
+  }
+}
