@@ -47,16 +47,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two clustered Vert.x in one JVM (Hazelcast on 127.0.0.1:5811-5812, this class's own ports), each running the real
+ * Two clustered Vert.x in one JVM (Hazelcast on two free 127.0.0.1 ports, a cluster name of this run's own), each running the real
  * {@link MainVerticle}: an HTTP node with no compute of its own, and a compute-only node. Both run the scheduler.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("A cluster of an HTTP node and a compute-only node")
 class ClusterDeploymentTest {
 
-  private static final String CLUSTER = "lanes-cluster-deployment-test";
-  private static final int HTTP_MEMBER_PORT = 5811;
-  private static final int COMPUTE_MEMBER_PORT = 5812;
+  private static final int HTTP_MEMBER = 0;
+  private static final int COMPUTE_MEMBER = 1;
   private static final long PERIOD_MS = 200;
   private static final String LOCALHOST = "127.0.0.1";
 
@@ -89,9 +88,9 @@ class ClusterDeploymentTest {
 
   @BeforeAll
   static void startCluster(VertxTestContext testContext) {
-    int[] members = {HTTP_MEMBER_PORT, COMPUTE_MEMBER_PORT};
-    Future<Vertx> first = TestClusters.start(TestClusters.hazelcast(CLUSTER, HTTP_MEMBER_PORT, members));
-    Future<Vertx> second = TestClusters.start(TestClusters.hazelcast(CLUSTER, COMPUTE_MEMBER_PORT, members));
+    TestClusters.Members members = TestClusters.members("lanes-cluster-deployment-test", 2);
+    Future<Vertx> first = members.start(HTTP_MEMBER);
+    Future<Vertx> second = members.start(COMPUTE_MEMBER);
     Future.all(first, second)
       .compose(both -> {
         httpVertx = first.result();
