@@ -49,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two clustered Vert.x in one JVM (Hazelcast on two free 127.0.0.1 ports, a cluster name of this run's own), each running
- * the real {@link MainVerticle}: an HTTP node with no compute of its own, and a compute-only node. Both run the scheduler.
+ * Two clustered Vert.x in one JVM (Hazelcast on two free 127.0.0.1 ports, a cluster name of this run's own), each
+ * running the real {@link MainVerticle}: an HTTP node with no compute of its own, and a compute-only node. Both run the
+ * scheduler.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("A cluster of an HTTP node and a compute-only node")
@@ -279,7 +280,7 @@ class ClusterDeploymentTest {
         Node owner = agreed.owner().equals(http.id()) ? http : compute;
         assertTrue(stats(owner).runs() > runsBefore.get(owner.id()),
           "both name " + owner.id() + " as the owner, but it ran nothing during the window: " + agreed);
-        // the owner ran one of the latest periods itself (its own tick in this period may still be to come; slack for lag)
+        // the owner ran one of the latest periods itself (its tick in this period may be still to come; slack for lag)
         long lastRunPeriod = Instant.parse(agreed.ownerStats().getString("last_started_at")).toEpochMilli() / PERIOD_MS;
         long periodsSince = agreed.atMs() / PERIOD_MS - lastRunPeriod;
         assertTrue(periodsSince <= 2, "the owner's last run was " + periodsSince + " periods ago: " + agreed);
@@ -287,7 +288,7 @@ class ClusterDeploymentTest {
       })));
   }
 
-  /** The owner of the heartbeat's last run as each node's {@link JobStats} tells it, and the HTTP node's pick's stats. */
+  /** The owner of the heartbeat's last run as each node's {@link JobStats} tells it, and the stats of the first's. */
   private record AgreedOwner(String onHttp, String onCompute, JsonObject ownerStats, long atMs) {
     String owner() {
       return onHttp;
@@ -295,8 +296,8 @@ class ClusterDeploymentTest {
   }
 
   /**
-   * The first moment (asked every 20 ms) when both nodes name the same owner of the heartbeat's last run; fails when they
-   * have not agreed within {@code withinMs}. Right after the owner changes hands they may differ for part of a period.
+   * The first moment (asked every 20 ms) when both nodes name the same owner of the heartbeat's last run; fails when
+   * they have not agreed within {@code withinMs}. Right after the owner changes hands they may differ for part of a period.
    */
   private static Future<AgreedOwner> agreedOwner(long withinMs) {
     long deadline = System.currentTimeMillis() + withinMs;

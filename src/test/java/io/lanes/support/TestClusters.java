@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Clustered Vert.x instances for tests, in one JVM: Hazelcast over TCP-IP on 127.0.0.1, fast join, phone-home off, event
- * bus on loopback. {@link #members} picks free member ports and a cluster name of its own at run time, so two test runs
- * on one host (or two classes in one run) never join each other's cluster or fight for a port.
+ * Clustered Vert.x instances for tests, in one JVM: Hazelcast over TCP-IP on 127.0.0.1, fast join, phone-home off,
+ * event bus on loopback. {@link #members} picks free member ports and a cluster name of its own at run time, so two
+ * test runs on one host (or two classes in one run) never join each other's cluster or fight for a port.
  */
 public final class TestClusters {
 
@@ -40,8 +40,8 @@ public final class TestClusters {
   }
 
   /**
-   * {@code count} distinct ports of 127.0.0.1 that were free a moment ago: the sockets are all bound (port 0) before any is
-   * closed, so the ports differ. A listener that never accepted leaves no TIME_WAIT behind, so Hazelcast can bind it.
+   * {@code count} distinct ports of 127.0.0.1 that were free a moment ago: the sockets are all bound (port 0) before any
+   * is closed, so the ports differ. A listener that never accepted leaves no TIME_WAIT behind, so Hazelcast can bind it.
    */
   public static int[] freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
