@@ -33,7 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,16 +51,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two clustered Vert.x in one JVM (Hazelcast on 127.0.0.1:5811-5812, this class's own ports), each running the real
- * {@link MainVerticle}: an HTTP node with no compute of its own, and a compute-only node. Both run the scheduler.
+ * Two clustered Vert.x in one JVM (Hazelcast on two free 127.0.0.1 ports, a cluster name of this run's own), each
+ * running the real {@link MainVerticle}: an HTTP node with no compute of its own, and a compute-only node. Both run the
+ * scheduler.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("A cluster of an HTTP node and a compute-only node")
 class ClusterDeploymentTest {
 
-  private static final String CLUSTER = "lanes-cluster-deployment-test";
-  private static final int HTTP_MEMBER_PORT = 5811;
-  private static final int COMPUTE_MEMBER_PORT = 5812;
+  private static final int HTTP_MEMBER = 0;
+  private static final int COMPUTE_MEMBER = 1;
   private static final long PERIOD_MS = 200;
   private static final String LOCALHOST = "127.0.0.1";
 
@@ -90,9 +92,9 @@ class ClusterDeploymentTest {
 
   @BeforeAll
   static void startCluster(VertxTestContext testContext) {
-    int[] members = {HTTP_MEMBER_PORT, COMPUTE_MEMBER_PORT};
-    Future<Vertx> first = TestClusters.start(TestClusters.hazelcast(CLUSTER, HTTP_MEMBER_PORT, members));
-    Future<Vertx> second = TestClusters.start(TestClusters.hazelcast(CLUSTER, COMPUTE_MEMBER_PORT, members));
+    TestClusters.Members members = TestClusters.members("lanes-cluster-deployment-test", 2);
+    Future<Vertx> first = members.start(HTTP_MEMBER);
+    Future<Vertx> second = members.start(COMPUTE_MEMBER);
     Future.all(first, second)
       .compose(both -> {
         httpVertx = first.result();
@@ -255,22 +257,58 @@ class ClusterDeploymentTest {
 
   @Test
   @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("runs a periodic job on one node per period, never on both")
+  @DisplayName("runs a periodic job on one node per period, never on both, and both nodes name the node that ran it")
   void periodicJobRunsOncePerPeriod(VertxTestContext testContext) {
     long firstPeriod = System.currentTimeMillis() / PERIOD_MS;
-    long runsBefore = heartbeatRuns();
+    Map<String, Long> runsBefore = Map.of(http.id(), stats(http).runs(), compute.id(), stats(compute).runs());
     httpVertx.timer(12 * PERIOD_MS, TimeUnit.MILLISECONDS)
-      .onComplete(testContext.succeeding(waited -> testContext.verify(() -> {
-        long runs = heartbeatRuns() - runsBefore;
-        // the window touches at most this many periods (a run at each end may belong to a period cut by the window)
-        long periods = System.currentTimeMillis() / PERIOD_MS - firstPeriod + 1;
-        assertTrue(runs <= periods, runs + " runs in " + periods + " periods: some period ran on both nodes");
-        assertTrue(runs >= periods / 2, "only " + runs + " runs in " + periods + " periods");
-        Set<String> ids = Set.of(http.id(), compute.id());
-        assertTrue(ids.contains(stats(http).owner()), stats(http).owner());
-        assertTrue(ids.contains(stats(compute).owner()), stats(compute).owner());
+      .compose(waited -> {
+        testContext.verify(() -> {
+          long runs = heartbeatRuns() - runsBefore.values().stream().mapToLong(Long::longValue).sum();
+          // the window touches at most this many periods (a run at each end may belong to a period cut by the window)
+          long periods = System.currentTimeMillis() / PERIOD_MS - firstPeriod + 1;
+          assertTrue(runs <= periods, runs + " runs in " + periods + " periods: some period ran on both nodes");
+          assertTrue(runs >= periods / 2, "only " + runs + " runs in " + periods + " periods");
+        });
+        return agreedOwner(10 * PERIOD_MS);
+      })
+      .onComplete(testContext.succeeding(agreed -> testContext.verify(() -> {
+        assertTrue(runsBefore.containsKey(agreed.owner()), "the owner both name is neither node: " + agreed);
+        TestNode owner = agreed.owner().equals(http.id()) ? http : compute;
+        assertTrue(stats(owner).runs() > runsBefore.get(owner.id()),
+          "both name " + owner.id() + " as the owner, but it ran nothing during the window: " + agreed);
+        // the owner ran one of the latest periods itself (its tick in this period may be still to come; slack for lag)
+        long lastRunPeriod = Instant.parse(agreed.ownerStats().getString("last_started_at")).toEpochMilli() / PERIOD_MS;
+        long periodsSince = agreed.atMs() / PERIOD_MS - lastRunPeriod;
+        assertTrue(periodsSince <= 2, "the owner's last run was " + periodsSince + " periods ago: " + agreed);
         testContext.completeNow();
       })));
+  }
+
+  /** The owner of the heartbeat's last run as each node's {@link JobStats} tells it, and the stats of the first's. */
+  private record AgreedOwner(String onHttp, String onCompute, JsonObject ownerStats, long atMs) {
+    String owner() {
+      return onHttp;
+    }
+  }
+
+  /**
+   * The first moment (asked every 20 ms) when both nodes name the same owner of the heartbeat's last run; fails when
+   * they have not agreed within {@code withinMs}. Right after the owner changes hands they may differ for part of a period.
+   */
+  private static Future<AgreedOwner> agreedOwner(long withinMs) {
+    long deadline = System.currentTimeMillis() + withinMs;
+    Supplier<Future<AgreedOwner>> read = () -> {
+      String onHttp = stats(http).owner();
+      String onCompute = stats(compute).owner();
+      JsonObject ownerStats = stats(onHttp.equals(http.id()) ? http : compute).toJson();
+      return Future.succeededFuture(new AgreedOwner(onHttp, onCompute, ownerStats, System.currentTimeMillis()));
+    };
+    return until(httpVertx, read, agreed -> agreed.onHttp().equals(agreed.onCompute()) || agreed.atMs() > deadline)
+      .compose(agreed -> agreed.onHttp().equals(agreed.onCompute())
+        ? Future.succeededFuture(agreed)
+        : Future.failedFuture(new AssertionError("the nodes never agreed on the heartbeat's owner within " + withinMs
+          + " ms: " + agreed)));
   }
 
   @Test
