@@ -7,7 +7,6 @@ import io.vertx.core.VerticleBase;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**

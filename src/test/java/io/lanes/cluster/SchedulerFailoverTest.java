@@ -6,7 +6,6 @@ import io.lanes.support.TestNodes;
 import io.lanes.schedule.HeartbeatJob;
 import io.lanes.schedule.JobStats;
 import io.lanes.support.TestClusters;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,52 +1,27 @@
 package io.lanes.fanout;
 
 import io.lanes.support.TestNode;
-import io.lanes.compute.ComputeVerticle;
 import io.lanes.compute.Deadline;
 import io.lanes.compute.ScoreJob;
 import io.lanes.support.TestNodes;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(VertxExtension.class)
 @DisplayName("GET /complex-task")
-class ComplexTaskTest {
-
-  @TempDir
-  Path dataDir;
-
-  private Vertx vertx;
-  private WebClient client;
-  private FakeUpstreamVerticle fake;
-
-  @BeforeEach
-  void deployFake(Vertx vertx, VertxTestContext testContext) {
-    this.vertx = vertx;
-    client = WebClient.create(vertx);
-    FanoutNodes.fakeUpstream(vertx)
-      .onSuccess(deployed -> fake = deployed)
-      .onComplete(testContext.succeedingThenComplete());
-  }
+class ComplexTaskTest extends FakeUpstreamTest {
 
   /** A node whose first upstream is {@code path} on the fake, with or without compute verticles. */
   private Future<TestNode> node(String path, boolean withCompute, long computeTimeoutMs) {

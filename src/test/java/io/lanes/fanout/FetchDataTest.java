@@ -3,23 +3,15 @@ package io.lanes.fanout;
 import io.lanes.support.TestNode;
 import io.lanes.support.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,27 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(VertxExtension.class)
 @DisplayName("GET /fetch-data")
-class FetchDataTest {
+class FetchDataTest extends FakeUpstreamTest {
 
   private static final int MAX_BODY = 4096;
-
-  @TempDir
-  Path dataDir;
-
-  private Vertx vertx;
-  private WebClient client;
-  private FakeUpstreamVerticle fake;
-
-  @BeforeEach
-  void deployFake(Vertx vertx, VertxTestContext testContext) {
-    this.vertx = vertx;
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
-    FanoutNodes.fakeUpstream(vertx)
-      .onSuccess(deployed -> fake = deployed)
-      .onComplete(testContext.succeedingThenComplete());
-  }
 
   private Future<HttpResponse<Buffer>> fetchData(long timeoutMs, List<String> upstreams) {
     return fetchData(timeoutMs, upstreams, "/fetch-data");

@@ -1,45 +1,21 @@
 package io.lanes.fanout;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-@ExtendWith(VertxExtension.class)
 @DisplayName("GET /fetch")
-class FetchTest {
-
-  @TempDir
-  Path dataDir;
-
-  private Vertx vertx;
-  private WebClient client;
-  private FakeUpstreamVerticle fake;
-
-  @BeforeEach
-  void deployFake(Vertx vertx, VertxTestContext testContext) {
-    this.vertx = vertx;
-    client = WebClient.create(vertx);
-    FanoutNodes.fakeUpstream(vertx)
-      .onSuccess(deployed -> fake = deployed)
-      .onComplete(testContext.succeedingThenComplete());
-  }
+class FetchTest extends FakeUpstreamTest {
 
   /** A node whose first upstream is {@code first} (the others must not be called by /fetch). */
   private Future<HttpResponse<Buffer>> fetch(String first) {

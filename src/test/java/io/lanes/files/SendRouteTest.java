@@ -1,11 +1,9 @@
 package io.lanes.files;
 
-import io.lanes.app.MainVerticle;
 import io.lanes.support.TestNode;
 import io.lanes.lifecycle.Readiness;
 import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

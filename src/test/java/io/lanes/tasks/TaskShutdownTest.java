@@ -7,7 +7,6 @@ import io.lanes.lifecycle.Readiness;
 import io.lanes.lifecycle.DrainingException;
 import io.lanes.support.Await;
 import io.lanes.support.LogCapture;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
