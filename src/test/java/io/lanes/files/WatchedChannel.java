@@ -9,15 +9,25 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real file channel that counts the calls a writer's durability depends on ({@link #force}). Tests only. */
+/**
+ * A real file channel that counts the calls a writer's durability depends on ({@link #force}) and, with a
+ * {@link WriteGate}, holds the writing thread half-way through the file until the gate opens. Tests only.
+ */
 final class WatchedChannel extends FileChannel {
 
   private final FileChannel real;
   private final AtomicInteger forces;
+  private final WriteGate gate;
+  private boolean held;
 
   WatchedChannel(FileChannel real, AtomicInteger forces) {
+    this(real, forces, null);
+  }
+
+  WatchedChannel(FileChannel real, AtomicInteger forces, WriteGate gate) {
     this.real = real;
     this.forces = forces;
+    this.gate = gate;
   }
 
   @Override
@@ -28,6 +38,10 @@ final class WatchedChannel extends FileChannel {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
+    if (gate != null && !held && real.position() >= gate.holdAtBytes()) {
+      held = true;
+      gate.holdHere();
+    }
     return real.write(src);
   }
 

@@ -1,12 +1,19 @@
 package io.lanes.files;
 
-import io.lanes.support.TestNode;
+import io.lanes.bus.Codecs;
+import io.lanes.config.LanesConfig;
+import io.lanes.core.CoreRoutes;
+import io.lanes.http.HttpVerticle;
+import io.lanes.lane.BlockingLane;
+import io.lanes.lane.Lanes;
+import io.lanes.lifecycle.BackgroundWork;
+import io.lanes.lifecycle.Readiness;
 import io.lanes.support.Await;
 import io.lanes.support.TestNodes;
-import io.lanes.support.Threads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -15,127 +22,156 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Where /write runs, how much of it at once, and that the event loop stays free meanwhile. */
+/**
+ * Where /write runs, how much of it at once, and that the event loop stays free meanwhile. The file routes run in a node
+ * composed here from their parts, with writers held half-way at a {@link WriteGate}: how many writes are in progress at
+ * once is then a fact, not a race against the disk.
+ */
 @ExtendWith(VertxExtension.class)
 @DisplayName("The /write lanes")
 class WriteLanesTest {
 
-  /** Counts only the threads this test starts. */
-  private final Threads threads = Threads.startedFromNow();
-
-  /** The loop of {@link ChunkedFileWriter#writeChunks}: a thread inside it is writing a file right now. */
-  private static final String WRITE_FRAME = "ChunkedFileWriter.writeChunks";
   private static final long MIB = 1024 * 1024;
+  private static final long BYTES = 8 * MIB;
 
   @TempDir
   Path dataDir;
 
-  private TestNode node;
+  private final WriteGate gate = new WriteGate(BYTES / 2);
+  private Lanes lanes;
+  private int port;
   private WebClient client;
 
-  /** Small chunks make each write long enough (many system calls) to be caught in flight. */
-  private Future<Void> deploy(Vertx vertx, int chunkBytes, JsonObject overrides) {
-    JsonObject config = TestNodes.config(dataDir, new JsonObject()
-      .put("files", new JsonObject().put("chunkBytes", chunkBytes).put("writerInstances", 4)))
-      .mergeIn(overrides, true);
-    node = TestNodes.node(vertx, config);
+  @AfterEach
+  void openTheGate() {
+    gate.open();
+  }
+
+  /** The file routes and /hello on one HTTP verticle, the writer verticles, both lanes: all built on {@link #gate}. */
+  private Future<Void> deploy(Vertx vertx, JsonObject overrides) {
+    LanesConfig config = LanesConfig.from(TestNodes.config(dataDir, new JsonObject()
+      .put("files", new JsonObject().put("writerInstances", 4))).mergeIn(overrides, true));
+    LanesConfig.Files files = config.files();
+    Codecs.registerOn(vertx.eventBus());
+    lanes = Lanes.from(config);
+    BlockingLane blocking = new BlockingLane(lanes.blocking(), vertx.createSharedWorkerExecutor(
+      LanesConfig.Blocking.POOL_NAME, config.blocking().poolSize(), 60, TimeUnit.SECONDS));
+    ChunkedFileWriter writer = new ChunkedFileWriter(dataDir, files.chunkBytes(), false, false,
+      temp -> gate.channel(FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
+    AsyncFileWriter asyncWriter = new AsyncFileWriter(vertx, dataDir, files.chunkBytes(), false, false,
+      temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true)).compose(gate::asyncFile));
+    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blocking, writer, asyncWriter,
+      files.writeTimeoutMs());
+    FileRoutes.Limits limits = new FileRoutes.Limits(files.defaultBytes(), files.maxBytes(), false, 1024);
+    HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), instance -> List.of(
+      new CoreRoutes(instance, blocking, 1),
+      new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits)));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(16));
-    return TestNodes.deploy(vertx, node).mapEmpty();
+    return vertx.deployVerticle(() -> new FileWriterVerticle(writer, files.maxBytes()),
+        FileWriterVerticle.deploymentOptions(files))
+      .compose(id -> vertx.deployVerticle(front))
+      .onSuccess(id -> port = front.actualPort())
+      .mapEmpty();
   }
 
   private Future<HttpResponse<Buffer>> get(String uri) {
-    return client.get(node.httpPort(), "127.0.0.1", uri).send();
+    return client.get(port, "127.0.0.1", uri).send();
+  }
+
+  private List<Future<HttpResponse<Buffer>>> writes(int count, String mode) {
+    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      writes.add(get("/write?mode=" + mode + "&bytes=" + BYTES));
+    }
+    return writes;
   }
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("runs 8 concurrent blocking-mode writes from one HTTP verticle in parallel, not one after another")
+  @DisplayName("runs 8 concurrent blocking-mode writes from one HTTP verticle in parallel on lanes-blocking, not one after another")
   void blockingWritesRunInParallel(Vertx vertx, VertxTestContext testContext) {
     List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
-    deploy(vertx, 512, new JsonObject().put("blocking", new JsonObject().put("poolSize", 8)))
+    deploy(vertx, new JsonObject().put("blocking", new JsonObject().put("poolSize", 8)))
       .compose(v -> {
-        for (int i = 0; i < 8; i++) {
-          writes.add(get("/write?mode=blocking&bytes=" + 64 * MIB));
-        }
-        // All 8 inside the write loop at one moment: their intervals overlap. Ordered executeBlocking would show 1.
-        return Await.until(vertx, () -> threads.countInside("lanes-blocking", WRITE_FRAME) >= 8);
+        writes.addAll(writes(8, "blocking"));
+        // All 8 half-way at one moment: their run intervals overlap. Ordered executeBlocking would hold 1 at a time.
+        return Await.until(vertx, () -> gate.held() == 8);
       })
-      .compose(allWriting -> Future.all(writes))
+      .compose(allWriting -> {
+        testContext.verify(() -> assertOnPool(LanesConfig.Blocking.POOL_NAME, 8));
+        gate.open();
+        return Future.all(writes);
+      })
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
-        for (Future<HttpResponse<Buffer>> write : writes) {
-          assertEquals(200, write.result().statusCode(), write.result().bodyAsString());
-          assertEquals(64 * MIB, write.result().bodyAsJsonObject().getLong("bytes"));
-        }
-        assertEquals(List.of(), ChunkedFileWriterTest.list(dataDir), "scratch files are deleted");
+        assertAllWrote(writes, "blocking");
         testContext.completeNow();
       })));
   }
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("keeps /hello answering while 4 large worker-mode writes are in flight on the writer verticles")
+  @DisplayName("keeps /hello answering while 4 worker-mode writes are in progress on the writer verticles")
   void helloAnswersDuringWorkerWrites(Vertx vertx, VertxTestContext testContext) {
-    deploy(vertx, 512, new JsonObject())
-      .compose(v -> helloDuringWrites(vertx, "worker", 32 * MIB,
-        () -> threads.countInside(FileWriterVerticle.POOL_NAME, WRITE_FRAME) >= 4))
+    deploy(vertx, new JsonObject())
+      .compose(v -> helloDuringWrites(vertx, testContext, "worker", FileWriterVerticle.POOL_NAME))
       .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("keeps /hello answering while 4 large blocking-mode writes are in flight on the blocking pool")
+  @DisplayName("keeps /hello answering while 4 blocking-mode writes are in progress on the blocking pool")
   void helloAnswersDuringBlockingWrites(Vertx vertx, VertxTestContext testContext) {
-    deploy(vertx, 512, new JsonObject())
-      .compose(v -> helloDuringWrites(vertx, "blocking", 32 * MIB,
-        () -> threads.countInside("lanes-blocking", WRITE_FRAME) >= 4))
+    deploy(vertx, new JsonObject())
+      .compose(v -> helloDuringWrites(vertx, testContext, "blocking", LanesConfig.Blocking.POOL_NAME))
       .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("keeps /hello answering while 4 large async-mode writes are in flight on the same event loop")
+  @DisplayName("keeps /hello answering while 4 async-mode writes are in progress on the same event loop")
   void helloAnswersDuringAsyncWrites(Vertx vertx, VertxTestContext testContext) {
-    deploy(vertx, 64 * 1024, new JsonObject())
-      .compose(v -> helloDuringWrites(vertx, "async", 128 * MIB, () -> node.lanes().files().inFlight() == 4))
+    deploy(vertx, new JsonObject())
+      .compose(v -> helloDuringWrites(vertx, testContext, "async", "vert.x-eventloop-thread-"))
       .onComplete(testContext.succeedingThenComplete());
   }
 
-  /** Starts 4 writes, waits until all are in flight, then /hello must answer while at least one is still running. */
-  private Future<Void> helloDuringWrites(Vertx vertx, String mode, long bytes, BooleanSupplier allWriting) {
-    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      writes.add(get("/write?mode=" + mode + "&bytes=" + bytes));
-    }
-    return Await.until(vertx, allWriting)
+  /** Starts 4 writes and holds them half-way; /hello must answer meanwhile; then they all finish. */
+  private Future<Void> helloDuringWrites(Vertx vertx, VertxTestContext testContext, String mode, String threadPrefix) {
+    List<Future<HttpResponse<Buffer>>> writes = writes(4, mode);
+    return Await.until(vertx, () -> gate.held() == 4)
       .compose(v -> get("/hello"))
-      .map(hello -> {
-        assertEquals(200, hello.statusCode());
-        assertEquals("Hello world", hello.bodyAsJsonObject().getString("message"));
-        assertTrue(writes.stream().anyMatch(write -> !write.isComplete()), "/hello waited for the writes");
-        return null;
+      .compose(hello -> {
+        testContext.verify(() -> {
+          assertEquals(200, hello.statusCode());
+          assertEquals("Hello world", hello.bodyAsJsonObject().getString("message"));
+          assertTrue(writes.stream().noneMatch(Future::isComplete), "a held write answered");
+          assertOnPool(threadPrefix, mode.equals("async") ? 1 : 4);
+        });
+        gate.open();
+        return Future.all(writes);
       })
-      .compose(v -> Future.all(writes))
       .map(all -> {
-        for (Future<HttpResponse<Buffer>> write : writes) {
-          assertEquals(200, write.result().statusCode(), write.result().bodyAsString());
-          assertEquals(mode, write.result().bodyAsJsonObject().getString("mode"));
-        }
+        assertAllWrote(writes, mode);
         return null;
       });
   }
@@ -146,10 +182,10 @@ class WriteLanesTest {
   void refusesWhenTheFilesLaneIsFull(Vertx vertx, VertxTestContext testContext) {
     JsonObject oneWriter = new JsonObject().put("files", new JsonObject().put("writerInstances", 1).put("queueLimit", 0));
     List<Future<HttpResponse<Buffer>>> admitted = new ArrayList<>();
-    deploy(vertx, 512, oneWriter)
+    deploy(vertx, oneWriter)
       .compose(v -> {
-        admitted.add(get("/write?mode=worker&bytes=" + 32 * MIB));
-        return Await.until(vertx, () -> threads.countInside(FileWriterVerticle.POOL_NAME, WRITE_FRAME) >= 1);
+        admitted.addAll(writes(1, "worker"));
+        return Await.until(vertx, () -> gate.held() == 1);
       })
       .compose(v -> Future.all(get("/write?mode=worker&bytes=10"), get("/write_async?bytes=10")))
       .onComplete(testContext.succeeding(refused -> testContext.verify(() -> {
@@ -160,12 +196,32 @@ class WriteLanesTest {
           assertEquals("files", answer.bodyAsJsonObject().getJsonObject("detail").getString("lane"));
         }
         assertFalse(admitted.get(0).isComplete(), "the refusal waited for the admitted write");
+        gate.open();
       })))
       .compose(v -> admitted.get(0))
       .onComplete(testContext.succeeding(write -> testContext.verify(() -> {
         assertEquals(200, write.statusCode());
-        assertEquals(0, node.lanes().files().inFlight());
+        assertEquals(0, lanes.files().inFlight());
         testContext.completeNow();
       })));
+  }
+
+  /** The held writes ran on {@code count} threads, all of them named {@code prefix...}. */
+  private void assertOnPool(String prefix, int count) {
+    assertEquals(count, gate.threads().size(), gate.threads().toString());
+    assertTrue(gate.threads().stream().allMatch(thread -> thread.startsWith(prefix)), gate.threads().toString());
+  }
+
+  private void assertAllWrote(List<Future<HttpResponse<Buffer>>> writes, String mode) {
+    for (Future<HttpResponse<Buffer>> write : writes) {
+      assertEquals(200, write.result().statusCode(), write.result().bodyAsString());
+      assertEquals(BYTES, write.result().bodyAsJsonObject().getLong("bytes"));
+      assertEquals(mode, write.result().bodyAsJsonObject().getString("mode"));
+    }
+    try {
+      assertEquals(List.of(), ChunkedFileWriterTest.list(dataDir), "scratch files are deleted");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
