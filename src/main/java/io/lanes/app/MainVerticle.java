@@ -72,6 +72,7 @@ public final class MainVerticle extends VerticleBase {
 
   private Services services;
   private final Promise<Integer> httpPort = Promise.promise();
+  private final List<HttpVerticle> fronts = new CopyOnWriteArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -109,6 +110,11 @@ public final class MainVerticle extends VerticleBase {
   /** What {@link #start()} built (tests read the lanes and the port through it); null before. */
   public Services services() {
     return services;
+  }
+
+  /** Every route the HTTP front serves ({@link HttpVerticle#routeTable()}); empty on a node without it. */
+  public List<String> routeTable() {
+    return fronts.isEmpty() ? List.of() : fronts.get(0).routeTable();
   }
 
   /** The port the HTTP front listens on, once it does (the real one when 0 was configured). */
@@ -206,7 +212,6 @@ public final class MainVerticle extends VerticleBase {
   /** The start reports of this node's async jobs, then the HTTP verticles; their port is passed on once they listen. */
   private Future<?> deployHttp(Services s) {
     LanesConfig config = s.config();
-    List<HttpVerticle> fronts = new CopyOnWriteArrayList<>();
     return vertx.eventBus()
       .consumer(Addresses.computeStarted(s.id()), s.jobs()::started)
       .completion()

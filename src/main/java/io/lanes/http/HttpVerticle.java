@@ -5,6 +5,7 @@ import io.lanes.lifecycle.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -25,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Readiness readiness;
   private final Function<Vertx, List<Routes>> features;
   private HttpServer server;
+  private Router router;
   private InFlightRequests inFlight;
   private List<Routes> routes = List.of();
 
@@ -42,7 +44,7 @@ public final class HttpVerticle extends VerticleBase {
     inFlight = new InFlightRequests(Integer.toHexString(System.identityHashCode(this)) + "-");
     FailureHandler failures = new FailureHandler(http.retryAfterSeconds(), routes);
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(inFlight);
     router.route().handler(RequestChecks::headDecodes);
     routes.forEach(feature -> feature.mount(router));
@@ -55,6 +57,22 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions()).requestHandler(router);
     // A negative port makes every instance share one random port (port 0 would give each its own).
     return server.listen(http.port() == 0 ? -1 : http.port(), http.host());
+  }
+
+  /**
+   * Every route the features mounted, as {@code METHOD /path} ({@code /tasks/:task_id} style), sorted: the API as the
+   * router serves it, for tools that must not keep a copy of it. Known once {@link #start()} completed.
+   */
+  public List<String> routeTable() {
+    return router.getRoutes().stream()
+      .filter(route -> route.getPath() != null)
+      .flatMap(route -> (route.methods() == null || route.methods().isEmpty()
+        ? java.util.stream.Stream.of("ANY")
+        : route.methods().stream().map(HttpMethod::name))
+        .map(method -> method + " " + route.getPath()))
+      .distinct()
+      .sorted()
+      .toList();
   }
 
   /** The port this instance listens on (the real one when 0 was configured); known once {@link #start()} completed. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +49,14 @@ class MainVerticleTest {
         assertEquals(200, ready.statusCode());
         assertEquals("UP", ready.bodyAsJsonObject().getString("status"));
         assertEquals(main.services().id(), ready.bodyAsJsonObject().getString("node"));
+        // The route table is the router's own: each feature's routes are in it, with their methods.
+        List<String> routes = main.routeTable();
+        for (String route : List.of("GET /", "GET /hello", "GET /health", "GET /ready", "GET /metrics", "GET /sync",
+          "GET /async", "GET /write", "POST /write", "GET /write_bad", "POST /send", "GET /task/:task_id",
+          "GET /resource", "GET /tasks/:task_id", "GET /schedules", "GET /process", "POST /jobs", "GET /jobs/:id",
+          "GET /fetch-data", "GET /fetch", "GET /complex-task", "GET /upstream/json")) {
+          assertTrue(routes.contains(route), route + " missing from " + routes);
+        }
         testContext.completeNow();
       })));
   }
