@@ -117,6 +117,7 @@ bg_start() {
   local log=$1
   shift
   "$@" > "$log" 2>&1 &
+  # shellcheck disable=SC2034  # read by the caller
   bg_pid=$!
 }
 
