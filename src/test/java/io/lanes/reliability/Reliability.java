@@ -110,7 +110,11 @@ public final class Reliability {
   // --- 1. SIGTERM under load -------------------------------------------------------------------------------------------
 
   private void sigterm(Path scratch, Result r) throws Exception {
-    int writes = 200, syncs = 50, sends = 1000;
+    // --fast: a fifth of the load, and /sync sleeps longer than the wait for the writes below may take, so that
+    // something is still in flight at SIGTERM even on a disk fast enough to finish every write first.
+    int writes = fast ? 40 : 200, syncs = fast ? 10 : 50, sends = fast ? 200 : 1000;
+    int syncSeconds = fast ? 4 : 2;
+    long writesWaitMs = fast ? 1500 : 5000;
     long graceMs = 15_000, drainDelayMs = 1000;
     LanesProcess lanes = LanesProcess.start(root, scratch, port, new JsonObject()
       .put("shutdown", new JsonObject().put("graceMs", graceMs).put("drainDelayMs", drainDelayMs))
@@ -127,7 +131,7 @@ public final class Reliability {
       Http.awaitAll(warm, 60);
       List<Future<Answer>> writeCalls = new ArrayList<>(), syncCalls = new ArrayList<>(), sendCalls = new ArrayList<>();
       for (int i = 0; i < syncs; i++) {
-        syncCalls.add(http.get("/sync?seconds=2"));
+        syncCalls.add(http.get("/sync?seconds=" + syncSeconds));
       }
       for (int i = 0; i < writes; i++) {
         writeCalls.add(http.get("/write?bytes=" + 8 * 1024 * 1024 + "&mode=" + (i % 2 == 0 ? "worker" : "async")));
@@ -138,7 +142,7 @@ public final class Reliability {
       Poll.until(() -> {
         mostFilesInFlight[0] = Math.max(mostFilesInFlight[0], inFlight(lanes, "files"));
         return mostFilesInFlight[0] >= writes * 3 / 4;
-      }, 5000, 20);
+      }, writesWaitMs, 20);
       long filesInFlight;
       for (int i = 0; i < sends; i++) {
         sendCalls.add(http.call(HttpMethod.POST, "/send", json(), Buffer.buffer(new JsonObject().put("message", "s1-" + i).encode()), 30_000));
@@ -164,8 +168,9 @@ public final class Reliability {
       long lines = countLines(lanes.dataDir.resolve("log.txt"), line -> line.contains("\"s1-"));
       long distinct = distinctLines(lanes.dataDir.resolve("log.txt"), "s1-");
       List<Path> temps = temps(lanes.dataDir);
-      r.figure("in flight at SIGTERM: %d/%d writes of 8 MiB (fsync on, %d in the node's files lane), %d/%d /sync?seconds=2, "
-        + "%d /send answered (background work pending: %s)", writesInFlight, writes, filesInFlight, syncsInFlight, syncs, sends, pending);
+      r.figure("in flight at SIGTERM: %d/%d writes of 8 MiB (fsync on, %d in the node's files lane), %d/%d /sync?seconds=%d, "
+        + "%d /send answered (background work pending: %s)", writesInFlight, writes, filesInFlight, syncsInFlight, syncs, syncSeconds,
+        sends, pending);
       r.figure("/ready 503 after %.0f ms", readyDownMs);
       r.figure("answers: %d x 200, %d x 503 (refused at admission), %d lost", ok, refused, lost.size());
       r.figure("log.txt: %d/%d lines (%d distinct)", lines, sends, distinct);
@@ -189,7 +194,7 @@ public final class Reliability {
   // --- 2. drain deadline ------------------------------------------------------------------------------------------------
 
   private void drain(Path scratch, Result r) throws Exception {
-    long graceMs = 5000;
+    long graceMs = fast ? 2000 : 5000;
     LanesProcess lanes = LanesProcess.start(root, scratch, port,
       new JsonObject().put("shutdown", new JsonObject().put("graceMs", graceMs)).encode(), true);
     Http http = new Http(vertx, port, 4);
