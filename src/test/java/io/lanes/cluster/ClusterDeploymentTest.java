@@ -263,9 +263,11 @@ class ClusterDeploymentTest {
       .compose(waited -> {
         testContext.verify(() -> {
           long runs = heartbeatRuns() - runsBefore.values().stream().mapToLong(Long::longValue).sum();
-          // the window touches at most this many periods (a run at each end may belong to a period cut by the window)
+          // The window touches this many periods; one run more may belong to the period before it: claimed then, but
+          // counted (started) only after the window opened, on a busy machine. Two nodes each running every period
+          // would give twice as many.
           long periods = System.currentTimeMillis() / PERIOD_MS - firstPeriod + 1;
-          assertTrue(runs <= periods, runs + " runs in " + periods + " periods: some period ran on both nodes");
+          assertTrue(runs <= periods + 1, runs + " runs in " + periods + " periods: some period ran on both nodes");
           assertTrue(runs >= periods / 2, "only " + runs + " runs in " + periods + " periods");
         });
         return agreedOwner(10 * PERIOD_MS);
