@@ -128,9 +128,9 @@ public final class MainVerticle extends VerticleBase {
     String id = newId();
     Readiness readiness = new Readiness();
     BackgroundWork background = new BackgroundWork();
-    Lanes lanes = Lanes.from(config);
     HealthChecks health = HealthChecks.create(vertx);
     ClusterView cluster = new ClusterView(id, config, vertx.isClustered());
+    Lanes lanes = Lanes.from(config, cluster::computeInstances, ops::recordWait);
 
     LanesConfig.Blocking blockingConfig = config.blocking();
     BlockingLane blocking = new BlockingLane(lanes.blocking(), vertx.createSharedWorkerExecutor(

@@ -2,20 +2,24 @@ package io.lanes.bus;
 
 import io.vertx.core.json.JsonObject;
 
-/** The answer to a {@link JobRequest}: its {@code result} (a JSON number or string), run time, node and thread. */
-public record JobResult(Object result, long elapsedMs, String node, String thread) {
+/**
+ * The answer to a {@link JobRequest}: its {@code result} (a JSON number or string), run time, node and thread, and how
+ * long it waited for a compute verticle.
+ */
+public record JobResult(Object result, long elapsedMs, String node, String thread, long waitedMs) {
 
-  /** {@code {"result","elapsed_ms","node","thread"}}, the body of {@code GET /process}. */
+  /** {@code {"result","elapsed_ms","node","thread","waited_ms"}}, the body of {@code GET /process}. */
   public JsonObject toJson() {
     return new JsonObject()
       .put("result", result)
       .put("elapsed_ms", elapsedMs)
       .put("node", node)
-      .put("thread", thread);
+      .put("thread", thread)
+      .put("waited_ms", waitedMs);
   }
 
   static JobResult fromJson(JsonObject json) {
     return new JobResult(json.getValue("result"), json.getLong("elapsed_ms"), json.getString("node"),
-      json.getString("thread"));
+      json.getString("thread"), json.getLong("waited_ms", 0L));
   }
 }

@@ -41,17 +41,24 @@ public final class ComputeSender {
    * {@code LaneFullException} when the lane is full, or with the {@link ReplyException} of the request.
    */
   public Future<JobResult> run(String type, JsonObject params) {
-    return lane.submit(() -> send(job(type, params)));
+    return lane.submit(admission -> send(job(type, params, admission), admission));
   }
 
-  /** A job of {@code type} due by {@code compute.timeoutMs} from now. */
-  JobRequest job(String type, JsonObject params) {
-    return JobRequest.awaited(type, params, System.currentTimeMillis() + timeoutMs);
+  /** A job of {@code type} admitted by {@code admission}: to start within the lane's budget, due by the timeout. */
+  JobRequest job(String type, JsonObject params, Lane.Admission admission) {
+    return JobRequest.awaited(type, params, admission.admittedAtEpochMs(), admission.startByEpochMs(),
+      admission.admittedAtEpochMs() + timeoutMs);
   }
 
-  /** Sends {@code job} without admission: the caller holds a lane slot for it (see {@link JobStore}). */
-  Future<JobResult> send(JobRequest job) {
-    return bus.<JobResult>request(Addresses.COMPUTE_JOBS, job, delivery).map(Message::body);
+  /** Sends {@code job}, admitted by {@code admission} (whose slot the caller frees), and records how long it waited. */
+  Future<JobResult> send(JobRequest job, Lane.Admission admission) {
+    return bus.<JobResult>request(Addresses.COMPUTE_JOBS, job, delivery)
+      .map(Message::body)
+      .andThen(done -> {
+        if (done.succeeded()) {
+          admission.startedAfter(done.result().waitedMs());
+        }
+      });
   }
 
   Lane lane() {

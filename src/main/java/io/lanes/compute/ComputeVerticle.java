@@ -68,6 +68,8 @@ public final class ComputeVerticle extends VerticleBase {
       message.reply(run(job));
     } catch (InvalidJobException e) {
       message.fail(FailureCodes.BAD_REQUEST, e.getMessage());
+    } catch (WaitedTooLongException e) {
+      message.fail(FailureCodes.BUSY, e.getMessage());
     } catch (DeadlineExceededException e) {
       message.fail(FailureCodes.DEADLINE, "job " + job.type() + " passed its deadline and stopped after "
         + millisSince(startNanos) + " ms");
@@ -85,10 +87,23 @@ public final class ComputeVerticle extends VerticleBase {
       // It waited in this verticle's queue until its requester gave up: starting it would only burn the thread.
       throw new DeadlineExceededException(deadline.atEpochMs());
     }
+    long startedAt = System.currentTimeMillis();
+    if (startedAt > request.startByEpochMs()) {
+      // It waited past the compute lane's budget: refused now (503) rather than run late.
+      throw new WaitedTooLongException(startedAt - request.startByEpochMs());
+    }
     reportStart(request);
     long startNanos = System.nanoTime();
     Object result = job.run(params, deadline);
-    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName());
+    long waitedMs = Math.max(0, startedAt - request.admittedAtEpochMs());
+    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName(), waitedMs);
+  }
+
+  /** A job taken after its start-by time: it is refused unrun. */
+  private static final class WaitedTooLongException extends RuntimeException {
+    WaitedTooLongException(long lateMs) {
+      super("the job waited " + lateMs + " ms past the compute lane's wait budget; not run", null, false, false);
+    }
   }
 
   /** Tells the sender of an async job that it has left the queue (fire and forget: the final state follows anyway). */

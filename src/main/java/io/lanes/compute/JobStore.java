@@ -6,6 +6,7 @@ import io.lanes.bus.JobRequest;
 import io.lanes.bus.JobResult;
 import io.lanes.bus.JobStarted;
 import io.lanes.config.LanesConfig;
+import io.lanes.lane.Lane;
 import io.lanes.lifecycle.BackgroundWork;
 import io.lanes.registry.Registry;
 import io.vertx.core.AsyncResult;
@@ -78,8 +79,9 @@ public final class JobStore {
    * holds a lane slot until it is answered.
    */
   public Future<String> submit(String type, JsonObject params) {
-    if (!sender.lane().tryAcquire()) {
-      return Future.failedFuture(sender.lane().full());
+    Lane.Admission admission = sender.lane().tryAdmit();
+    if (admission == null) {
+      return Future.failedFuture(sender.lane().refusal());
     }
     String id = UUID.randomUUID().toString();
     JsonObject queued = new JsonObject()
@@ -88,13 +90,13 @@ public final class JobStore {
       .put("state", QUEUED)
       .put("accepted_at", System.currentTimeMillis());
     return jobs.put(id, queued)
-      .onFailure(notStored -> sender.lane().release())
+      .onFailure(notStored -> admission.finish())
       .map(stored -> {
-        JobRequest job = sender.job(type, params).async(id, Addresses.computeStarted(nodeId));
+        JobRequest job = sender.job(type, params, admission).async(id, Addresses.computeStarted(nodeId));
         active.put(id, QUEUED);
-        Future<Void> finished = sender.send(job)
+        Future<Void> finished = sender.send(job, admission)
           .andThen(answered -> {
-            sender.lane().release();
+            admission.finish();
             active.remove(id);
           })
           .transform(outcome -> record(id, queued, outcome));
@@ -162,6 +164,9 @@ public final class JobStore {
             .put("run_ms", reply.elapsedMs())
             .put("node", reply.node())
             .put("thread", reply.thread());
+        } else if (waitedTooLong(outcome.cause())) {
+          state.put("state", FAILED)
+            .put("error", "waited for a compute verticle past compute.maxWaitMs; not run");
         } else if (timedOut(outcome.cause()) && lostNode(state) != null) {
           state.put("state", FAILED)
             .put("error", "node " + lostNode(state) + " left the cluster while running the job");
@@ -181,6 +186,11 @@ public final class JobStore {
   private String lostNode(JsonObject state) {
     String node = state.getString("node");
     return node != null && !isLive.test(node) ? node : null;
+  }
+
+  private static boolean waitedTooLong(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+      && reply.failureCode() == FailureCodes.BUSY;
   }
 
   private static boolean timedOut(Throwable failure) {

@@ -66,27 +66,30 @@ public record LanesConfig(
     }
   }
 
-  /** {@code blocking}: the named pool {@code lanes-blocking} and its admission bound. */
-  public record Blocking(int poolSize, int queueLimit, int maxSleepSeconds, long warnExecuteMs) {
+  /**
+   * {@code blocking}: the named pool {@code lanes-blocking}. Work waits at most {@code maxWaitMs} for a thread (the
+   * lane's budget); {@code queueLimit} waiting is only a memory guard.
+   */
+  public record Blocking(int poolSize, int queueLimit, int maxSleepSeconds, long warnExecuteMs, long maxWaitMs) {
     public static final String POOL_NAME = "lanes-blocking";
 
     static Blocking from(ConfigReader r) {
       return new Blocking(
         r.integer("poolSize", 16, 1, 1024),
-        r.integer("queueLimit", 64, 0, 1_000_000),
+        r.integer("queueLimit", 10_000, 0, 1_000_000),
         r.integer("maxSleepSeconds", 60, 0, 3600),
-        r.longValue("warnExecuteMs", 60_000, 1, 3_600_000));
-    }
-
-    public int capacity() {
-      return poolSize + queueLimit;
+        r.longValue("warnExecuteMs", 60_000, 1, 3_600_000),
+        r.longValue("maxWaitMs", 10_000, 1, 3_600_000));
     }
   }
 
-  /** {@code files}: the data directory, the file-writer lane and the {@code /send} log appender. */
+  /**
+   * {@code files}: the data directory, the file-writer lane (work waits at most {@code maxWaitMs} for a writer;
+   * {@code queueLimit} waiting is only a memory guard) and the {@code /send} log appender.
+   */
   public record Files(String dataDir, int writerInstances, long defaultBytes, long maxBytes, int chunkBytes,
                       boolean fsync, boolean keep, int queueLimit, long writeTimeoutMs, long staleTempMs,
-                      int logQueueBytes) {
+                      int logQueueBytes, long maxWaitMs) {
     static Files from(ConfigReader r) {
       long maxBytes = r.longValue("maxBytes", 1024L * MIB, 0, Long.MAX_VALUE / 2);
       long defaultBytes = r.longValue("defaultBytes", 16L * MIB, 0, Long.MAX_VALUE / 2);
@@ -101,25 +104,21 @@ public record LanesConfig(
         r.integer("chunkBytes", 64 * 1024, 512, 64 * MIB),
         r.bool("fsync", false),
         r.bool("keep", false),
-        r.integer("queueLimit", 64, 0, 1_000_000),
+        r.integer("queueLimit", 10_000, 0, 1_000_000),
         r.longValue("writeTimeoutMs", 120_000, 1, 3_600_000),
         r.longValue("staleTempMs", 600_000, 1, Long.MAX_VALUE / 2),
-        r.integer("logQueueBytes", 8 * MIB, 1024, 1024 * MIB));
-    }
-
-    /** The admission bound of the {@code files} lane: writers running plus writes waiting for one. */
-    public int capacity() {
-      return writerInstances + queueLimit;
+        r.integer("logQueueBytes", 8 * MIB, 1024, 1024 * MIB),
+        r.longValue("maxWaitMs", 2_000, 1, 3_600_000));
     }
   }
 
   /**
    * {@code compute}: the ComputeVerticle pool {@code lanes-compute}. {@code instances} may be 0 on a node that only sends.
-   * {@code queueLimit} bounds the jobs this node has in flight (sent, not yet answered); finished {@code /jobs} are kept
-   * {@code retentionCount} / {@code retentionMs}.
+   * A job this node sends waits at most {@code maxWaitMs} for a compute verticle; {@code queueLimit} of its jobs waiting
+   * is only a memory guard; finished {@code /jobs} are kept {@code retentionCount} / {@code retentionMs}.
    */
   public record Compute(int instances, int poolSize, int queueLimit, long timeoutMs, long maxIterations,
-                        long maxLimit, long maxRounds, int retentionCount, long retentionMs) {
+                        long maxLimit, long maxRounds, int retentionCount, long retentionMs, long maxWaitMs) {
     public static final String POOL_NAME = "lanes-compute";
 
     static Compute from(ConfigReader r, int cores) {
@@ -127,19 +126,24 @@ public record LanesConfig(
       return new Compute(
         instances,
         r.integer("poolSize", Math.max(instances, 1), 1, 1024),
-        r.integer("queueLimit", 64, 1, 1_000_000),
+        r.integer("queueLimit", 10_000, 1, 1_000_000),
         r.longValue("timeoutMs", 10_000, 1, 3_600_000),
         r.longValue("maxIterations", 2_000_000_000L, 1, Long.MAX_VALUE / 2),
         r.longValue("maxLimit", 50_000_000L, 1, Integer.MAX_VALUE - 1L),
         r.longValue("maxRounds", 10_000_000L, 1, Long.MAX_VALUE / 2),
         r.integer("retentionCount", 1000, 0, 1_000_000),
-        r.longValue("retentionMs", 3_600_000, 0, Long.MAX_VALUE / 2));
+        r.longValue("retentionMs", 3_600_000, 0, Long.MAX_VALUE / 2),
+        r.longValue("maxWaitMs", 2_000, 1, 3_600_000));
     }
   }
 
-  /** {@code tasks}: background tasks started by {@code /task/{id}} and {@code /resource}. */
+  /**
+   * {@code tasks}: background tasks started by {@code /task/{id}} and {@code /resource}, on {@code maxRunning} threads.
+   * A task waits at most {@code maxWaitMs} for one (else it ends failed, never run late); {@code maxQueued} waiting is
+   * only a memory guard.
+   */
   public record Tasks(int defaultSeconds, int maxSeconds, int maxRunning, int maxQueued, int retentionCount,
-                      long retentionMs) {
+                      long retentionMs, long maxWaitMs) {
     static Tasks from(ConfigReader r) {
       int maxSeconds = r.integer("maxSeconds", 300, 0, 86_400);
       int defaultSeconds = r.integer("defaultSeconds", 5, 0, 86_400);
@@ -150,9 +154,10 @@ public record LanesConfig(
         defaultSeconds,
         maxSeconds,
         r.integer("maxRunning", 8, 1, 1024),
-        r.integer("maxQueued", 64, 0, 1_000_000),
+        r.integer("maxQueued", 10_000, 0, 1_000_000),
         r.integer("retentionCount", 1000, 0, 1_000_000),
-        r.longValue("retentionMs", 3_600_000, 0, Long.MAX_VALUE / 2));
+        r.longValue("retentionMs", 3_600_000, 0, Long.MAX_VALUE / 2),
+        r.longValue("maxWaitMs", 60_000, 1, 3_600_000));
     }
   }
 

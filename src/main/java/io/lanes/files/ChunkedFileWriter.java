@@ -50,7 +50,15 @@ public final class ChunkedFileWriter {
 
   /** Writes {@code bytes} bytes; returns how many were written. Blocks the calling thread for the whole write. */
   public long write(long bytes) throws IOException {
-    return writeWith(channel -> writeChunks(channel, bytes, chunkBytes));
+    return write(bytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * Writes {@code bytes} bytes unless {@code deadlineEpochMs} passes first: then it stops between two chunks, deletes its
+   * temp file and throws {@link WriteDeadlineException}, so a writer whose requester gave up is free soon after.
+   */
+  public long write(long bytes, long deadlineEpochMs) throws IOException {
+    return writeWith(channel -> writeChunks(channel, bytes, chunkBytes, deadlineEpochMs));
   }
 
   /** The temp-file life cycle around {@code content}; tests use it to fail a write half-way. */
@@ -79,11 +87,19 @@ public final class ChunkedFileWriter {
 
   /** Writes {@code bytes} bytes to {@code out}, one {@code chunkBytes} buffer at a time. */
   static long writeChunks(WritableByteChannel out, long bytes, int chunkBytes) throws IOException {
+    return writeChunks(out, bytes, chunkBytes, Long.MAX_VALUE);
+  }
+
+  /** {@link #writeChunks(WritableByteChannel, long, int)}, checking {@code deadlineEpochMs} before each chunk. */
+  static long writeChunks(WritableByteChannel out, long bytes, int chunkBytes, long deadlineEpochMs) throws IOException {
     byte[] fill = new byte[(int) Math.min(chunkBytes, Math.max(bytes, 1))];
     Arrays.fill(fill, FILL);
     ByteBuffer chunk = ByteBuffer.wrap(fill);
     long remaining = bytes;
     while (remaining > 0) {
+      if (deadlineEpochMs != Long.MAX_VALUE && System.currentTimeMillis() >= deadlineEpochMs) {
+        throw new WriteDeadlineException(bytes - remaining, bytes);
+      }
       chunk.clear().limit((int) Math.min(chunk.capacity(), remaining));
       while (chunk.hasRemaining()) {
         remaining -= out.write(chunk);

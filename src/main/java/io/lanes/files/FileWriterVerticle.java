@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Consumes {@link Addresses#FILES_WRITE} ({@link WriteRequest}) as a worker verticle on its own pool {@value #POOL_NAME}
- * ({@code files.writerInstances} instances, one write each at a time) and answers {@link WriteDone}, or fails with
- * {@link FailureCodes#IO} when the disk refuses. The consumer is local: a write lands on the disk of the node that
+ * ({@code files.writerInstances} instances, one write each at a time) and answers {@link WriteDone}; fails with
+ * {@link FailureCodes#IO} when the disk refuses, {@link FailureCodes#BUSY} (unwritten) for a request taken after its
+ * start-by time (the files lane's wait budget), {@link FailureCodes#DEADLINE} for one stopped at its deadline. The consumer is local: a write lands on the disk of the node that
  * accepted it.
  */
 public final class FileWriterVerticle extends VerticleBase {
@@ -57,10 +58,19 @@ public final class FileWriterVerticle extends VerticleBase {
       message.fail(FailureCodes.BAD_REQUEST, "a write request must be 0.." + maxBytes + " bytes");
       return;
     }
+    long startedAt = System.currentTimeMillis();
+    long waitedMs = Math.max(0, startedAt - request.admittedAtEpochMs());
+    if (startedAt > request.startByEpochMs()) {
+      // It waited for a writer past the files lane's budget: refused now rather than written late.
+      message.fail(FailureCodes.BUSY, "the write waited " + waitedMs + " ms for a writer, past the files lane's budget");
+      return;
+    }
     long started = System.nanoTime();
     try {
-      long written = writer.write(request.bytes());
-      message.reply(new WriteDone(written, (System.nanoTime() - started) / 1e9));
+      long written = writer.write(request.bytes(), request.deadlineEpochMs());
+      message.reply(new WriteDone(written, (System.nanoTime() - started) / 1e9, waitedMs));
+    } catch (WriteDeadlineException e) {
+      message.fail(FailureCodes.DEADLINE, e.getMessage());
     } catch (IOException e) {
       LOG.warn("File write of {} bytes failed: {}", request.bytes(), e.toString());
       message.fail(FailureCodes.IO, WriteFailures.describe(e));

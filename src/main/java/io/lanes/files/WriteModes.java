@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The same write of N bytes in each {@link WriteMode}'s lane: {@code worker} over the event bus to a
@@ -20,11 +21,18 @@ import java.io.IOException;
  */
 public final class WriteModes {
 
+  /**
+   * How much longer than {@code files.writeTimeoutMs} the lane waits for a writer's own answer: a writer stops at the
+   * deadline between two chunks, so its answer (and the slot it frees) comes within a chunk's time of it.
+   */
+  static final long WRITER_GRACE_MS = 5_000;
+
   private final EventBus bus;
   private final Lane files;
   private final BlockingLane blocking;
   private final ChunkedFileWriter writer;
   private final AsyncFileWriter asyncWriter;
+  private final long writeTimeoutMs;
   private final DeliveryOptions writeDelivery;
 
   public WriteModes(EventBus bus, Lane files, BlockingLane blocking, ChunkedFileWriter writer,
@@ -34,23 +42,39 @@ public final class WriteModes {
     this.blocking = blocking;
     this.writer = writer;
     this.asyncWriter = asyncWriter;
-    this.writeDelivery = new DeliveryOptions().setSendTimeout(writeTimeoutMs);
+    this.writeTimeoutMs = writeTimeoutMs;
+    this.writeDelivery = new DeliveryOptions().setSendTimeout(writeTimeoutMs + WRITER_GRACE_MS);
   }
 
   /** Writes {@code bytes} bytes in {@code mode}; the future holds how many were written. Call it from an event loop. */
   public Future<Long> write(WriteMode mode, long bytes) {
     return switch (mode) {
-      case WORKER -> files.submit(() -> writeOnWorker(bytes));
+      case WORKER -> writeOnWorker(bytes);
       case BLOCKING -> blocking.execute(() -> writer.write(bytes));
       case ASYNC -> files.submit(() -> asyncWriter.write(bytes));
       case EVENT_LOOP -> writeOnThisThread(bytes);
     };
   }
 
+  /**
+   * The caller is answered at {@code files.writeTimeoutMs} (504), but the lane slot is held until the writer itself
+   * answers, which it does at the latest at that deadline plus one chunk: the lane never admits more writes than
+   * writers really have in hand.
+   */
   private Future<Long> writeOnWorker(long bytes) {
-    return bus.<WriteDone>request(Addresses.FILES_WRITE, new WriteRequest(bytes), writeDelivery)
-      .map(Message::body)
-      .map(WriteDone::bytes);
+    Future<Long> written = files.submit(admission -> {
+      WriteRequest request = new WriteRequest(bytes, admission.admittedAtEpochMs(), admission.startByEpochMs(),
+        admission.admittedAtEpochMs() + writeTimeoutMs);
+      return bus.<WriteDone>request(Addresses.FILES_WRITE, request, writeDelivery)
+        .map(Message::body)
+        .andThen(done -> {
+          if (done.succeeded()) {
+            admission.startedAfter(done.result().waitedMs());
+          }
+        })
+        .map(WriteDone::bytes);
+    });
+    return written.timeout(writeTimeoutMs, TimeUnit.MILLISECONDS);
   }
 
   /** The anti-pattern, on purpose: this thread is an event loop, and it is blocked for the whole write. */

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one place failures become answers: every failed route and every 404/405 ends here, and leaves with a JSON body
@@ -75,10 +76,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return new ApiException(503, "draining", draining.getMessage());
     }
     if (failure instanceof LaneFullException full) {
-      return new ApiException(503, "lane full", new JsonObject()
-        .put("lane", full.lane())
-        .put("capacity", full.capacity())
-        .put("message", "too much work in flight; retry after " + full.retryAfterSeconds() + " s"));
+      return laneFull(full);
+    }
+    if (failure instanceof TimeoutException) {
+      return new ApiException(504, "timed out", "no answer from the lane in time");
     }
     if (failure instanceof ReplyException reply) {
       return fromReply(reply, ctx);
@@ -121,6 +122,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
     return failure instanceof HttpClosedException || failure instanceof SocketException || failure instanceof ClosedChannelException;
   }
 
+  /** 503: the lane would make the work wait past its budget, or it did wait past it; when to retry, from its drain rate. */
+  private static ApiException laneFull(LaneFullException full) {
+    JsonObject detail = new JsonObject()
+      .put("lane", full.lane())
+      .put("reason", full.reason() == LaneFullException.Reason.WAITED ? "waited past the budget" : "expected wait over the budget")
+      .put("maxWaitMs", full.maxWaitMs())
+      .put("retryAfterMs", full.retryAfterMs())
+      .put("capacity", full.capacity());
+    if (full.reason() == LaneFullException.Reason.WAITED) {
+      detail.put("waitedMs", full.waitedMs());
+    }
+    return new ApiException(503, "lane full", detail.put("message", full.getMessage()));
+  }
+
   private static ApiException fromReply(ReplyException reply, RoutingContext ctx) {
     switch (reply.failureType()) {
       case TIMEOUT:
@@ -128,6 +143,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case NO_HANDLERS:
         return new ApiException(503, "no consumer", "no node serves this lane right now");
       default:
+        if (reply.failureCode() == FailureCodes.BUSY) {
+          // A worker took the work after its lane's wait budget and refused it unrun.
+          return new ApiException(503, "lane full", new JsonObject().put("message", reply.getMessage()));
+        }
         int status = FailureCodes.httpStatus(reply.failureCode());
         if (status == 500) {
           LOG.error("Lane failure on {} {}: code {} {}", ctx.request().method(), ctx.request().path(),
@@ -156,7 +175,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   private String retryAfterFor(Throwable failure) {
     if (failure instanceof LaneFullException full) {
-      return Integer.toString(full.retryAfterSeconds());
+      return Long.toString(full.retryAfterSeconds());
     }
     return Integer.toString(retryAfterSeconds);
   }

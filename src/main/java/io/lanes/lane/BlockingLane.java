@@ -19,9 +19,15 @@ public final class BlockingLane {
     this.executor = executor;
   }
 
-  /** Runs {@code task} on the pool if the lane admits it; fails at once with {@link LaneFullException} otherwise. */
+  /**
+   * Runs {@code task} on the pool if the lane admits it; fails at once with {@link LaneFullException} otherwise, and
+   * with one (reason {@code WAITED}) instead of running it when it waited for a thread past the lane's budget.
+   */
   public <T> Future<T> execute(Callable<T> task) {
-    return lane.submit(() -> executor.executeBlocking(task, false));
+    return lane.submit(admission -> executor.executeBlocking(() -> {
+      admission.start();
+      return task.call();
+    }, false));
   }
 
   public Lane lane() {

@@ -2,107 +2,344 @@ package io.lanes.lane;
 
 import io.vertx.core.Future;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Admission for one lane: at most {@code capacity} units of work in flight (running + waiting) on this node. Work past the
- * bound is refused at once with {@link LaneFullException} instead of piling up in an unbounded Vert.x queue. Shared by all
- * event loops of a node, hence lock-free.
+ * Admission for one lane of a node, bounded by how long work would wait to start, not by how much of it waits.
+ *
+ * <p>The policy, after the queueing rule that a queue is only as long as it takes to drain: the lane has
+ * {@code parallelism} servers (threads, verticles); work beyond them waits. The lane measures its <em>drain rate</em>,
+ * the items it completes per second while all servers are busy, and admits new work while its expected wait,
+ * {@code (waiting + 1) / drain rate}, is within the lane's budget {@code maxWaitMs}. Past it a request is refused at
+ * once, with a {@code Retry-After} from the same rate (when the queue will have drained back under the budget). Work
+ * that waited past the budget anyway when its turn comes is refused then ({@link Admission#start()}), never run late. A
+ * hard cap, {@code maxQueued} waiting, is only a memory guard far above normal load. Until the lane has measured its rate
+ * (a cold start, or work so slow that none finished within the measuring window), it admits at most one waiting item
+ * per server. A count says nothing about latency (64 queued 60 s sleeps are a minute, 64 queued small writes a
+ * millisecond); the waiting time does. Compare CoDel applied to RPC queues ("Fail at Scale", ACM Queue 2015), which sheds
+ * on the measured queue delay: this is the same bound, applied before the work joins the queue.
+ *
+ * <p>Shared by all event loops of a node and the threads finishing work: every decision is taken under the lane's lock,
+ * which a few arithmetic operations hold.
  */
 public final class Lane {
 
-  private final String name;
-  private final int capacity;
-  private final int retryAfterSeconds;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong admitted = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
-  /** System.nanoTime() when the lane last became full; 0 while it has room. */
-  private volatile long fullSince;
+  /** Drain-rate buckets: 20 of 100 ms, the last two seconds. */
+  private static final int BUCKETS = 20;
+  private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** Busy time the rate needs before it is trusted. */
+  private static final long MIN_BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long MAX_RETRY_AFTER_MS = TimeUnit.HOURS.toMillis(1);
 
-  public Lane(String name, int capacity, int retryAfterSeconds) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("lane " + name + " needs a capacity of at least 1, got " + capacity);
-    }
+  private final String name;
+  private final IntSupplier parallelism;
+  private final long maxWaitMs;
+  private final int maxQueued;
+  private final long defaultRetryAfterMs;
+  private final WaitRecorder waits;
+  private final LongSupplier nanoClock;
+
+  private int inFlight;
+  private long admitted;
+  private long rejected;
+  private long expired;
+  /** Since when (nanoTime) the lane has refused for waiting time or its cap; 0 while it admits. */
+  private long overBudgetSince;
+
+  private final long[] completions = new long[BUCKETS];
+  private final long[] busyNanos = new long[BUCKETS];
+  private long bucketStart;
+  private int bucket;
+  private long lastEvent;
+
+  /**
+   * @param parallelism how many items the lane runs at once (read at each decision: compute instances change with the
+   *                    cluster)
+   * @param maxWaitMs   the wait budget
+   * @param maxQueued   the hard cap on waiting items (a memory guard)
+   * @param defaultRetryAfterMs the {@code Retry-After} while no drain rate is known
+   * @param waits       told how long each item waited to start
+   */
+  public Lane(String name, IntSupplier parallelism, long maxWaitMs, int maxQueued, long defaultRetryAfterMs,
+              WaitRecorder waits) {
+    this(name, parallelism, maxWaitMs, maxQueued, defaultRetryAfterMs, waits, System::nanoTime);
+  }
+
+  Lane(String name, IntSupplier parallelism, long maxWaitMs, int maxQueued, long defaultRetryAfterMs,
+       WaitRecorder waits, LongSupplier nanoClock) {
     this.name = name;
-    this.capacity = capacity;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.parallelism = parallelism;
+    this.maxWaitMs = maxWaitMs;
+    this.maxQueued = maxQueued;
+    this.defaultRetryAfterMs = defaultRetryAfterMs;
+    this.waits = waits;
+    this.nanoClock = nanoClock;
+    this.bucketStart = nanoClock.getAsLong();
+    this.lastEvent = bucketStart;
+  }
+
+  /** Told how long each item of a lane waited to start (for {@code lanes_lane_wait_seconds}). */
+  @FunctionalInterface
+  public interface WaitRecorder {
+    WaitRecorder NONE = (lane, waitedNanos) -> { };
+
+    void waited(String lane, long waitedNanos);
   }
 
   /**
-   * Runs {@code work} if the lane has room, holding one slot until its future completes; otherwise fails at once.
-   * The supplier is not called when the lane is full.
+   * Runs {@code work} if the lane admits it, holding its slot until the work's future completes; otherwise fails at once
+   * with {@link LaneFullException} and never calls {@code work}. The work calls {@link Admission#start()} when it really
+   * starts, or the lane counts it started at once.
    */
-  public <T> Future<T> submit(Supplier<Future<T>> work) {
-    if (!tryAcquire()) {
-      return Future.failedFuture(new LaneFullException(name, capacity, retryAfterSeconds));
+  public <T> Future<T> submit(Function<Admission, Future<T>> work) {
+    Admission admission = tryAdmit();
+    if (admission == null) {
+      return Future.failedFuture(refusal());
     }
     Future<T> running;
     try {
-      running = work.get();
+      running = work.apply(admission);
     } catch (RuntimeException e) {
-      release();
+      admission.finish();
       return Future.failedFuture(e);
     }
-    return running.andThen(done -> release());
+    return running.andThen(done -> admission.finish());
   }
 
-  /** Takes a slot for work that is released elsewhere (with {@link #release()}); false when the lane is full. */
-  public boolean tryAcquire() {
-    while (true) {
-      int current = inFlight.get();
-      if (current >= capacity) {
-        rejected.incrementAndGet();
-        return false;
+  /** {@link #submit(Function)} for work that starts as soon as it is admitted (nothing waits for a server). */
+  public <T> Future<T> submit(Supplier<Future<T>> work) {
+    return submit(admission -> {
+      admission.start();
+      return work.get();
+    });
+  }
+
+  /** An admission for work the caller starts and finishes itself, or null (counted as rejected) when refused. */
+  public synchronized Admission tryAdmit() {
+    long now = nanoClock.getAsLong();
+    if (!hasRoom(now)) {
+      rejected++;
+      if (overBudgetSince == 0) {
+        overBudgetSince = Math.max(1, now);
       }
-      if (inFlight.compareAndSet(current, current + 1)) {
-        admitted.incrementAndGet();
-        if (current + 1 == capacity) {
-          fullSince = System.nanoTime();
-        }
-        return true;
-      }
+      return null;
     }
+    overBudgetSince = 0;
+    account(now);
+    inFlight++;
+    admitted++;
+    return new Admission(now, System.currentTimeMillis());
   }
 
-  public void release() {
-    if (inFlight.decrementAndGet() < capacity) {
-      fullSince = 0;
-    }
+  /** The answer to a refused admission: 503 with a {@code Retry-After} from the drain rate. */
+  public synchronized LaneFullException refusal() {
+    return new LaneFullException(name, LaneFullException.Reason.EXPECTED_WAIT, capacity(), maxWaitMs,
+      retryAfterMs(nanoClock.getAsLong()), 0);
   }
 
-  /** How long the lane has been full without a break, in nanoseconds; 0 when it has room. */
-  public long fullForNanos() {
-    long since = fullSince;
-    if (since == 0 || inFlight.get() < capacity) {
+  /** The expected wait of an item admitted now, in ms: 0 while a server is free; -1 while no drain rate is known. */
+  public synchronized long expectedWaitMs() {
+    int waiting = inFlight - servers();
+    if (waiting < 0) {
       return 0;
     }
-    return Math.max(1, System.nanoTime() - since);
+    double rate = drainPerSecond(nanoClock.getAsLong());
+    return Double.isNaN(rate) ? -1 : (long) expectedWaitMs(waiting, rate);
   }
 
-  public LaneFullException full() {
-    return new LaneFullException(name, capacity, retryAfterSeconds);
+  /** Items completed per second while every server was busy, over the last two seconds; NaN when not measured. */
+  public synchronized double drainPerSecond() {
+    return drainPerSecond(nanoClock.getAsLong());
+  }
+
+  /** How long the lane has been refusing without a break, in nanoseconds; 0 once it would admit again. */
+  public synchronized long overBudgetForNanos() {
+    long now = nanoClock.getAsLong();
+    if (overBudgetSince != 0 && hasRoom(now)) {
+      overBudgetSince = 0;
+    }
+    return overBudgetSince == 0 ? 0 : Math.max(1, now - overBudgetSince);
+  }
+
+  /** Whether work admitted now would start within the budget (and under the hard cap). */
+  private boolean hasRoom(long now) {
+    int servers = servers();
+    int waiting = Math.max(0, inFlight - servers);
+    if (inFlight < servers) {
+      return true;
+    }
+    if (waiting >= maxQueued) {
+      return false;
+    }
+    double rate = drainPerSecond(now);
+    return Double.isNaN(rate) ? waiting < servers : expectedWaitMs(waiting, rate) <= maxWaitMs;
   }
 
   public String name() {
     return name;
   }
 
+  public long maxWaitMs() {
+    return maxWaitMs;
+  }
+
+  /** The hard bound of work in flight: the servers and the waiting items the memory guard allows. */
   public int capacity() {
-    return capacity;
+    return servers() + maxQueued;
   }
 
-  public int inFlight() {
-    return inFlight.get();
+  public synchronized int inFlight() {
+    return inFlight;
   }
 
-  public long admitted() {
-    return admitted.get();
+  public synchronized long admitted() {
+    return admitted;
   }
 
-  public long rejected() {
-    return rejected.get();
+  /** Refused at the door, plus admitted items refused at their turn for having waited past the budget. */
+  public synchronized long rejected() {
+    return rejected + expired;
+  }
+
+  private int servers() {
+    return Math.max(1, parallelism.getAsInt());
+  }
+
+  private static double expectedWaitMs(int waiting, double ratePerSecond) {
+    return (waiting + 1) * 1000.0 / ratePerSecond;
+  }
+
+  private long retryAfterMs(long now) {
+    double rate = drainPerSecond(now);
+    if (Double.isNaN(rate)) {
+      return defaultRetryAfterMs;
+    }
+    // When the queue will have drained enough for a newcomer to start within the budget.
+    double excess = Math.max(0, inFlight - servers() + 1) - rate * maxWaitMs / 1000.0;
+    long ms = (long) Math.ceil(Math.max(excess, 1) * 1000.0 / rate);
+    return Math.min(ms, MAX_RETRY_AFTER_MS);
+  }
+
+  private synchronized void finished(long now) {
+    account(now);
+    completions[bucket]++;
+    inFlight--;
+  }
+
+  private synchronized LaneFullException expiredAtItsTurn(long now, long waitedMs) {
+    expired++;
+    if (overBudgetSince == 0) {
+      overBudgetSince = Math.max(1, now);
+    }
+    return new LaneFullException(name, LaneFullException.Reason.WAITED, capacity(), maxWaitMs, retryAfterMs(now),
+      waitedMs);
+  }
+
+  /** Moves the buckets on to {@code now}, crediting the time since the last event as busy if every server was. */
+  private void account(long now) {
+    while (now - bucketStart >= BUCKET_NANOS) {
+      long bucketEnd = bucketStart + BUCKET_NANOS;
+      if (inFlight >= servers()) {
+        busyNanos[bucket] += Math.max(0, bucketEnd - Math.max(lastEvent, bucketStart));
+      }
+      lastEvent = Math.max(lastEvent, bucketEnd);
+      bucket = (bucket + 1) % BUCKETS;
+      bucketStart = bucketEnd;
+      completions[bucket] = 0;
+      busyNanos[bucket] = 0;
+      if (now - bucketStart >= BUCKETS * BUCKET_NANOS) {
+        // Idle for longer than the whole window: start afresh at now.
+        java.util.Arrays.fill(completions, 0);
+        java.util.Arrays.fill(busyNanos, 0);
+        bucketStart = now;
+        lastEvent = now;
+      }
+    }
+    if (inFlight >= servers()) {
+      busyNanos[bucket] += Math.max(0, now - lastEvent);
+    }
+    lastEvent = now;
+  }
+
+  private double drainPerSecond(long now) {
+    account(now);
+    long done = 0;
+    long busy = 0;
+    for (int i = 0; i < BUCKETS; i++) {
+      done += completions[i];
+      busy += busyNanos[i];
+    }
+    if (done == 0 || busy < MIN_BUSY_NANOS) {
+      return Double.NaN;
+    }
+    return done * 1e9 / busy;
+  }
+
+  /** One admitted item: it holds a slot until {@link #finish()}. */
+  public final class Admission {
+
+    private final long admittedNanos;
+    private final long admittedAtEpochMs;
+    private boolean started;
+    private boolean finished;
+
+    private Admission(long admittedNanos, long admittedAtEpochMs) {
+      this.admittedNanos = admittedNanos;
+      this.admittedAtEpochMs = admittedAtEpochMs;
+    }
+
+    /** The latest moment (epoch ms) this item may start: a server elsewhere (a worker verticle) refuses it after. */
+    public long startByEpochMs() {
+      return admittedAtEpochMs + maxWaitMs;
+    }
+
+    public long admittedAtEpochMs() {
+      return admittedAtEpochMs;
+    }
+
+    /**
+     * The item starts now, on whatever thread runs it: records how long it waited. Throws {@link LaneFullException}
+     * (reason {@code WAITED}) when it waited past the budget: the caller must not run it.
+     */
+    public void start() {
+      long now = nanoClock.getAsLong();
+      synchronized (this) {
+        if (started) {
+          return;
+        }
+        started = true;
+      }
+      long waited = now - admittedNanos;
+      waits.waited(name, waited);
+      if (TimeUnit.NANOSECONDS.toMillis(waited) > maxWaitMs) {
+        throw expiredAtItsTurn(now, TimeUnit.NANOSECONDS.toMillis(waited));
+      }
+    }
+
+    /** The item started elsewhere after waiting {@code waitedMs} (a worker verticle said so): recorded only. */
+    public void startedAfter(long waitedMs) {
+      synchronized (this) {
+        if (started) {
+          return;
+        }
+        started = true;
+      }
+      waits.waited(name, TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitedMs)));
+    }
+
+    /** Frees the slot; once, however often it is called. */
+    public void finish() {
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+      }
+      finished(nanoClock.getAsLong());
+    }
   }
 }

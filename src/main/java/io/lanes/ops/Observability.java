@@ -27,6 +27,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,7 @@ public final class Observability {
   private final Map<String, LagProbeVerticle.LoopLag> loops = new ConcurrentHashMap<>();
   private final List<Lane> lanes = new CopyOnWriteArrayList<>();
   private final BlockedThreadEvents blocked = BlockedThreadEvents.install();
+  private final Map<String, Timer> waitTimers = new ConcurrentHashMap<>();
 
   private Observability(PrometheusMeterRegistry registry, LanesConfig.Ops config) {
     this.registry = registry;
@@ -93,7 +95,30 @@ public final class Observability {
     FunctionCounter.builder("lanes.lane.admitted", lane, Lane::admitted)
       .description("Work a lane admitted").tag("lane", lane.name()).register(registry);
     FunctionCounter.builder("lanes.lane.rejected", lane, Lane::rejected)
-      .description("Work a lane refused because it was full (503)").tag("lane", lane.name()).register(registry);
+      .description("Work a lane refused (503): its expected wait was over the budget, or it waited past it")
+      .tag("lane", lane.name()).register(registry);
+    Gauge.builder("lanes.lane.expected.wait", lane, Observability::expectedWaitSeconds)
+      .description("How long work admitted now would wait to start (NaN until the lane has measured its drain rate)")
+      .baseUnit("seconds").tag("lane", lane.name()).register(registry);
+  }
+
+  private static double expectedWaitSeconds(Lane lane) {
+    long ms = lane.expectedWaitMs();
+    return ms < 0 ? Double.NaN : ms / 1000.0;
+  }
+
+  /**
+   * {@code lanes_lane_wait_seconds{lane}}: how long one item of {@code lane} waited to start (a {@link Lane.WaitRecorder}).
+   * The timer of each lane is looked up once and kept.
+   */
+  public void recordWait(String lane, long waitedNanos) {
+    waitTimers.computeIfAbsent(lane, name -> Timer.builder("lanes.lane.wait")
+        .description("How long work waited in a lane before it started")
+        .tag("lane", name)
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+          Duration.ofSeconds(1), Duration.ofSeconds(10))
+        .register(registry))
+      .record(waitedNanos, TimeUnit.NANOSECONDS);
   }
 
   public void bindBackground(BackgroundWork background) {
@@ -171,13 +196,15 @@ public final class Observability {
     JsonObject data = new JsonObject();
     boolean up = true;
     for (Lane lane : lanes) {
-      long fullMs = TimeUnit.NANOSECONDS.toMillis(lane.fullForNanos());
-      boolean saturated = lane.fullForNanos() > 0 && fullMs >= config.laneSaturatedMs();
+      // Saturated: refusing work (its expected wait over the budget) without a break for ops.laneSaturatedMs.
+      long refusingMs = TimeUnit.NANOSECONDS.toMillis(lane.overBudgetForNanos());
+      boolean saturated = lane.overBudgetForNanos() > 0 && refusingMs >= config.laneSaturatedMs();
       up &= !saturated;
       data.put(lane.name(), new JsonObject()
         .put("inFlight", lane.inFlight())
-        .put("capacity", lane.capacity())
-        .put("fullForMs", fullMs)
+        .put("expectedWaitMs", lane.expectedWaitMs())
+        .put("maxWaitMs", lane.maxWaitMs())
+        .put("refusingForMs", refusingMs)
         .put("saturated", saturated));
     }
     promise.complete(up ? Status.OK(data) : Status.KO(data));

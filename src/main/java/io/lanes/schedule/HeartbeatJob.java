@@ -28,10 +28,10 @@ public final class HeartbeatJob implements PeriodicJob {
     LOG.info(line());
   }
 
-  /** E.g. {@code Heartbeat node-1-ab12: in flight blocking 3/80, files 0/68, tasks 2/72, compute 0/64; background 2 pending}. */
+  /** E.g. {@code Heartbeat node-1-ab12: in flight blocking 3, files 0, tasks 2, compute 0; background 2 pending}. */
   String line() {
     String inFlight = lanes.all().stream()
-      .map(lane -> lane.name() + " " + lane.inFlight() + "/" + lane.capacity())
+      .map(lane -> lane.name() + " " + lane.inFlight())
       .collect(Collectors.joining(", "));
     return "Heartbeat " + nodeId + ": in flight " + inFlight + "; background " + background.pending() + " pending";
   }

@@ -58,12 +58,11 @@ public final class TaskRunner {
   }
 
   /**
-   * How long a cluster-wide active entry may live: longer than any task can stay queued and running (every admitted task
-   * ahead of it at {@code maxSeconds}, plus its own), so only a dead node's entries outlive it.
+   * How long a cluster-wide active entry may live: longer than any task can stay queued (its wait budget) and run (at
+   * most {@code maxSeconds}), so only a dead node's entries outlive it.
    */
   public static long activeTtlMs(LanesConfig.Tasks tasks) {
-    long waves = 1 + (tasks.maxQueued() + tasks.maxRunning() - 1) / tasks.maxRunning();
-    return waves * (tasks.maxSeconds() * 1000L) + 60_000;
+    return tasks.maxWaitMs() + tasks.maxSeconds() * 1000L + 60_000;
   }
 
   public static boolean isTerminal(JsonObject state) {
@@ -79,14 +78,15 @@ public final class TaskRunner {
     if (readiness.state() == Readiness.State.DRAINING) {
       return Future.failedFuture(draining());
     }
-    if (!lane.tryAcquire()) {
-      return Future.failedFuture(lane.full());
+    Lane.Admission admission = lane.tryAdmit();
+    if (admission == null) {
+      return Future.failedFuture(lane.refusal());
     }
     JsonObject queued = TaskStates.queued(id, Instant.now());
     return claim(id, queued)
-      .onFailure(refused -> lane.release())
+      .onFailure(refused -> admission.finish())
       .map(claimed -> {
-        background.track(BACKGROUND_PREFIX + id, run(id, claimed, body));
+        background.track(BACKGROUND_PREFIX + id, run(id, claimed, body, admission));
         return claimed;
       });
   }
@@ -135,12 +135,16 @@ public final class TaskRunner {
       });
   }
 
-  /** Runs the body on the pool; completes (never fails) once the final state is stored, then frees the lane slot. */
-  private Future<JsonObject> run(String id, JsonObject queued, TaskBody body) {
+  /**
+   * Runs the body on the pool; completes (never fails) once the final state is stored, then frees the lane slot. A task
+   * that waited for a thread past {@code tasks.maxWaitMs} is not run: it ends {@code failed}, saying so.
+   */
+  private Future<JsonObject> run(String id, JsonObject queued, TaskBody body, Lane.Admission admission) {
     AtomicReference<Future<JsonObject>> runningState = new AtomicReference<>();
     Future<Void> ran;
     try {
       ran = executor.executeBlocking(() -> {
+        admission.start();
         runningState.set(markRunning(id, queued));
         try {
           LOG.info("Starting Task {}", id);
@@ -163,7 +167,7 @@ public final class TaskRunner {
         Future<JsonObject> before = runningState.get() == null ? Future.succeededFuture(queued) : runningState.get();
         return before.compose(state -> store(id, TaskStates.finished(state, Instant.now(), outcome.cause())));
       })
-      .andThen(stored -> lane.release());
+      .andThen(stored -> admission.finish());
   }
 
   private Future<JsonObject> markRunning(String id, JsonObject queued) {

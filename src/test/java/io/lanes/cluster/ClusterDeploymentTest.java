@@ -197,8 +197,9 @@ class ClusterDeploymentTest {
 
   /** A job for one of the compute node's two instances (~0.5-1 s here), sent as ComputeClient sends async jobs. */
   private static Future<Void> busyJob(String id, String startAddress, List<String> events) {
+    long now = System.currentTimeMillis();
     JobRequest job = JobRequest.awaited("sum-mod", new JsonObject().put("n", 7).put("iterations", 400_000_000L),
-      System.currentTimeMillis() + 8000).async(id, startAddress);
+      now, now + 8000, now + 8000).async(id, startAddress);
     return httpVertx.eventBus()
       .request(Addresses.COMPUTE_JOBS, job, new DeliveryOptions().setSendTimeout(9000))
       .onSuccess(reply -> events.add("answered " + id))

@@ -224,7 +224,8 @@ class ComputeRoutesTest {
   @DisplayName("an async job goes queued -> running -> done, with Location and its result")
   void asyncJobLifecycle(Vertx vertx, VertxTestContext testContext) {
     String[] ids = new String[2];
-    deploy(vertx, instances(1))
+    // B waits behind A for as long as A runs: a budget longer than that, so it is not refused at its turn.
+    deploy(vertx, instances(1).put("maxWaitMs", 60_000))
       // A keeps the only instance busy for about a second.
       .compose(n -> post("{\"type\":\"sum-mod\",\"n\":7,\"iterations\":500000000}"))
       .compose(accepted -> {

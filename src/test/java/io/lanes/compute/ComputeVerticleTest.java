@@ -43,7 +43,8 @@ class ComputeVerticleTest {
   }
 
   private static JobRequest job(String type, JsonObject params) {
-    return JobRequest.awaited(type, params, System.currentTimeMillis() + 2000);
+    long now = System.currentTimeMillis();
+    return JobRequest.awaited(type, params, now, now + 2000, now + 2000);
   }
 
   private static void assertRecipientFailure(Throwable failure, int code) {
@@ -87,7 +88,8 @@ class ComputeVerticleTest {
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("fails with DEADLINE, without running it, a job whose deadline passed while it waited")
   void failsLateJobsWithDeadline(Vertx vertx, VertxTestContext testContext) {
-    JobRequest late = JobRequest.awaited("sum-mod", new JsonObject(), System.currentTimeMillis() - 1);
+    long now = System.currentTimeMillis();
+    JobRequest late = JobRequest.awaited("sum-mod", new JsonObject(), now - 2, now + 2000, now - 1);
     vertx.eventBus().request(Addresses.COMPUTE_JOBS, late, TWO_SECONDS)
       .onComplete(testContext.failing(failure -> testContext.verify(() -> {
         assertRecipientFailure(failure, FailureCodes.DEADLINE);

@@ -206,6 +206,35 @@ class WriteLanesTest {
       })));
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("keeps a worker-mode write's slot until its writer stops, after answering 504 at files.writeTimeoutMs")
+  void holdsTheSlotWhileTheWriterReallyWrites(Vertx vertx, VertxTestContext testContext) {
+    JsonObject oneWriter = new JsonObject().put("files", new JsonObject().put("writerInstances", 1).put("writeTimeoutMs", 300));
+    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
+    deploy(vertx, oneWriter)
+      .compose(v -> {
+        writes.addAll(writes(1, "worker"));
+        return Await.until(vertx, () -> gate.held() == 1);
+      })
+      .compose(held -> writes.get(0))
+      .compose(timedOut -> {
+        testContext.verify(() -> {
+          assertEquals(504, timedOut.statusCode(), timedOut.bodyAsString());
+          // The caller was answered, but the writer still has the write in hand: so does the lane.
+          assertEquals(1, gate.held());
+          assertEquals(1, lanes.files().inFlight(), "the lane freed a slot its writer still holds");
+        });
+        gate.open();
+        // Past its deadline, the writer stops at the next chunk, deletes its temp file and answers: the slot is freed.
+        return Await.until(vertx, () -> lanes.files().inFlight() == 0);
+      })
+      .onComplete(testContext.succeeding(freed -> testContext.verify(() -> {
+        assertEquals(List.of(), ChunkedFileWriterTest.list(dataDir), "the stopped write left no temp file");
+        testContext.completeNow();
+      })));
+  }
+
   /** The held writes ran on {@code count} threads, all of them named {@code prefix...}. */
   private void assertOnPool(String prefix, int count) {
     assertEquals(count, gate.threads().size(), gate.threads().toString());

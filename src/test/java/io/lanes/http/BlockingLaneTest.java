@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("The blocking lane")
@@ -130,6 +132,38 @@ class BlockingLaneTest {
         for (Future<HttpResponse<Buffer>> sleep : admitted) {
           assertEquals(200, sleep.result().statusCode());
         }
+        assertEquals(0, node.lanes().blocking().inFlight());
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("refuses a /sync at its turn with 503 when it waited for a thread past blocking.maxWaitMs, without running it")
+  void refusesWorkThatWaitedPastTheBudget(Vertx vertx, VertxTestContext testContext) {
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+      .put("blocking", new JsonObject().put("poolSize", 1).put("maxWaitMs", 300))));
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+      new PoolOptions().setHttp1MaxSize(4));
+    Future<HttpResponse<Buffer>>[] holder = new Future[1];
+    TestNodes.deploy(vertx, node)
+      .compose(id -> {
+        holder[0] = get(node, "/sync?seconds=1");
+        return Await.until(vertx, () -> threads.countInside(POOL_THREADS, SLEEP_FRAME) >= 1);
+      })
+      // Admitted (the lane knows no drain rate yet, so one may wait per thread), but its turn comes after ~1 s.
+      .compose(busy -> get(node, "/sync?seconds=0"))
+      .onComplete(testContext.succeeding(late -> testContext.verify(() -> {
+        assertEquals(503, late.statusCode(), late.bodyAsString());
+        JsonObject detail = late.bodyAsJsonObject().getJsonObject("detail");
+        assertEquals("lane full", late.bodyAsJsonObject().getString("error"));
+        assertEquals("blocking", detail.getString("lane"));
+        assertEquals("waited past the budget", detail.getString("reason"));
+        assertTrue(detail.getLong("waitedMs") > 300, detail.encode());
+        assertNotNull(late.getHeader("Retry-After"));
+        assertTrue(holder[0].isComplete() && holder[0].result().statusCode() == 200,
+          "it was refused when the thread came free, after the holder");
+        assertEquals(1, node.lanes().blocking().rejected());
         assertEquals(0, node.lanes().blocking().inFlight());
         testContext.completeNow();
       })));

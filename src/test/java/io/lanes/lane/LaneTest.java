@@ -5,56 +5,172 @@ import io.vertx.core.Promise;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The admission policy on a clock the test moves: no timing, only arithmetic. */
 @DisplayName("Lane admission")
 class LaneTest {
 
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final List<Long> waits = new ArrayList<>();
+
+  /** {@code servers} in parallel, a budget of {@code maxWaitMs}, at most {@code maxQueued} waiting. */
+  private Lane lane(int servers, long maxWaitMs, int maxQueued) {
+    return new Lane("test", () -> servers, maxWaitMs, maxQueued, 7000, (name, waited) -> waits.add(waited), now::get);
+  }
+
+  private void advanceMs(long ms) {
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+  }
+
+  /**
+   * Keeps the lane's servers busy, each item done {@code serviceMs} after it started, for {@code items} items; the
+   * servers are left busy with one item each.
+   */
+  private void drain(Lane lane, int servers, long serviceMs, int items) {
+    List<Lane.Admission> running = new ArrayList<>();
+    for (int i = 0; i < servers; i++) {
+      running.add(lane.tryAdmit());
+    }
+    for (int i = 0; i < items; i++) {
+      now.addAndGet(TimeUnit.MILLISECONDS.toNanos(serviceMs) / servers);
+      running.remove(0).finish();
+      running.add(lane.tryAdmit());
+    }
+  }
+
   @Test
-  @DisplayName("admits up to its capacity, refuses the next without running it, and frees a slot when work ends")
-  void boundsWorkInFlight() {
-    Lane lane = new Lane("test", 2, 3);
+  @DisplayName("admits a burst that drains within the budget, then refuses once the expected wait passes it")
+  void admitsWhatDrainsWithinTheBudget() {
+    Lane lane = lane(4, 1000, 10_000);
+    // 4 servers, 10 ms per item: 400 items/s, so 1 s of budget holds about 400 waiting items.
+    drain(lane, 4, 10, 200);
+    assertEquals(400.0, lane.drainPerSecond(), 1.0);
+    List<Lane.Admission> admitted = new ArrayList<>();
+    Lane.Admission next;
+    while ((next = lane.tryAdmit()) != null) {
+      admitted.add(next);
+    }
+    // With the 4 servers busy, (waiting + 1) / 400 <= 1 s: 400 waiting admitted (the last starts after 1 s), no more.
+    assertEquals(400, admitted.size());
+    assertEquals(1000, lane.expectedWaitMs(), 3);
+    assertEquals(1, lane.rejected());
+    LaneFullException refusal = lane.refusal();
+    assertEquals(LaneFullException.Reason.EXPECTED_WAIT, refusal.reason());
+    assertEquals("test", refusal.lane());
+    assertTrue(lane.overBudgetForNanos() > 0);
+    admitted.forEach(Lane.Admission::finish);
+    assertNotNull(lane.tryAdmit(), "room again once the queue drained");
+    assertEquals(4 + 1, lane.inFlight(), "the four left running, and the one just admitted");
+    assertEquals(0, lane.overBudgetForNanos(), "admitting again ends the refusing spell");
+  }
+
+  @Test
+  @DisplayName("answers Retry-After from the drain rate: when the queue will be back under the budget")
+  void retryAfterFollowsTheDrainRate() {
+    Lane lane = lane(1, 100, 10_000);
+    drain(lane, 1, 10, 50);
+    // 100 items/s, 100 ms of budget, the server busy: 10 waiting admitted (the tenth starts after 100 ms), no more.
+    List<Lane.Admission> admitted = new ArrayList<>();
+    Lane.Admission next;
+    while ((next = lane.tryAdmit()) != null) {
+      admitted.add(next);
+    }
+    assertEquals(10, admitted.size());
+    assertEquals(10, lane.refusal().retryAfterMs(), "one item must drain first: 10 ms at 100 items/s");
+    // A slower lane (20 items/s): its next item must also wait for one to drain, which takes longer.
+    Lane slower = lane(1, 100, 10_000);
+    drain(slower, 1, 50, 30);
+    assertEquals(20.0, slower.drainPerSecond(), 0.5);
+    for (int i = 0; i < 2; i++) {
+      assertNotNull(slower.tryAdmit());
+    }
+    assertNull(slower.tryAdmit());
+    assertEquals(50, slower.refusal().retryAfterMs(), 1);
+    assertEquals(1, slower.refusal().retryAfterSeconds(), "the header counts whole seconds, at least 1");
+    admitted.forEach(Lane.Admission::finish);
+  }
+
+  @Test
+  @DisplayName("refuses work that waited past the budget at its turn, never runs it, and frees its slot")
+  void refusesWorkThatWaitedTooLong() {
+    Lane lane = lane(1, 200, 10_000);
+    Lane.Admission late = lane.tryAdmit();
+    advanceMs(250);
+    LaneFullException refused = assertThrows(LaneFullException.class, late::start);
+    assertEquals(LaneFullException.Reason.WAITED, refused.reason());
+    assertEquals(250, refused.waitedMs());
+    assertEquals(1, lane.rejected(), "counted as refused");
+    assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(250)), waits, "its wait is recorded");
+    late.finish();
+    assertEquals(0, lane.inFlight());
+
+    Lane.Admission onTime = lane.tryAdmit();
+    advanceMs(200);
+    onTime.start();
+    onTime.finish();
+    assertEquals(1, lane.rejected());
+  }
+
+  @Test
+  @DisplayName("admits at most one waiting item per server until it has measured its drain rate")
+  void boundsTheQueueUntilTheRateIsKnown() {
+    Lane lane = lane(2, 60_000, 10_000);
+    for (int i = 0; i < 4; i++) {
+      assertNotNull(lane.tryAdmit(), "2 running + 2 waiting");
+    }
+    assertNull(lane.tryAdmit());
+    assertEquals(-1, lane.expectedWaitMs(), "no rate yet");
+    assertEquals(7000, lane.refusal().retryAfterMs(), "the configured Retry-After while no rate is known");
+  }
+
+  @Test
+  @DisplayName("keeps a hard cap on waiting items as a memory guard, whatever the rate")
+  void hardCap() {
+    Lane lane = lane(1, 3_600_000, 3);
+    drain(lane, 1, 1, 100);
+    for (int i = 0; i < 3; i++) {
+      assertNotNull(lane.tryAdmit());
+    }
+    assertNull(lane.tryAdmit(), "1 running + 3 waiting is the cap");
+    assertEquals(4, lane.capacity());
+  }
+
+  @Test
+  @DisplayName("runs submitted work only if admitted, and frees its slot when it ends or throws")
+  void submitHoldsASlotUntilTheWorkEnds() {
+    Lane lane = lane(1, 1000, 0);
     Promise<String> first = Promise.promise();
-    Promise<String> second = Promise.promise();
     Future<String> a = lane.submit(first::future);
-    Future<String> b = lane.submit(second::future);
     AtomicBoolean ran = new AtomicBoolean();
     Future<String> refused = lane.submit(() -> {
       ran.set(true);
       return Future.succeededFuture("never");
     });
-
     assertTrue(refused.failed());
-    LaneFullException full = assertInstanceOf(LaneFullException.class, refused.cause());
-    assertEquals("test", full.lane());
-    assertEquals(3, full.retryAfterSeconds());
+    assertInstanceOf(LaneFullException.class, refused.cause());
     assertFalse(ran.get(), "refused work must not start");
-    assertEquals(2, lane.inFlight());
-
     first.fail("boom");
     assertTrue(a.failed());
-    assertEquals(1, lane.inFlight(), "a failure frees its slot too");
-    assertTrue(lane.submit(() -> Future.succeededFuture("ok")).succeeded());
-    second.complete("done");
-    assertEquals("done", b.result());
-    assertEquals(0, lane.inFlight());
-    assertEquals(3, lane.admitted());
-    assertEquals(1, lane.rejected());
-  }
-
-  @Test
-  @DisplayName("frees the slot when the work throws before returning a future")
-  void releasesOnThrow() {
-    Lane lane = new Lane("test", 1, 1);
+    assertEquals(0, lane.inFlight(), "a failure frees its slot too");
     Future<Object> thrown = lane.submit(() -> {
       throw new IllegalStateException("bug");
     });
     assertTrue(thrown.failed());
     assertEquals(0, lane.inFlight());
+    assertEquals(2, lane.admitted());
+    assertEquals(1, lane.rejected());
   }
 }

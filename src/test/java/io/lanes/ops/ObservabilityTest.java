@@ -161,7 +161,7 @@ class ObservabilityTest {
 
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("turns health DOWN with the lanes check once a lane stays full for ops.laneSaturatedMs, and UP after")
+  @DisplayName("turns health DOWN with the lanes check once a lane refuses work for ops.laneSaturatedMs, and UP after")
   void healthReportsASaturatedLane(Vertx vertx, VertxTestContext testContext) {
     TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
       .put("blocking", new JsonObject().put("poolSize", 1).put("queueLimit", 0))
@@ -174,10 +174,14 @@ class ObservabilityTest {
         holding[0] = get(node, "/sync?seconds=2");
         return Await.until(vertx, () -> node.lanes().blocking().inFlight() == 1);
       })
-      .compose(full -> get(node, "/health"))
+      .compose(full -> get(node, "/sync?seconds=2"))
+      .compose(refused -> {
+        testContext.verify(() -> assertEquals(503, refused.statusCode(), "the lane has no room: " + refused.bodyAsString()));
+        return get(node, "/health");
+      })
       .compose(notYet -> {
         testContext.verify(() -> assertEquals("UP", lanesCheck(notYet).getString("status"),
-          "full for less than laneSaturatedMs is not saturated: " + notYet.bodyAsString()));
+          "refusing for less than laneSaturatedMs is not saturated: " + notYet.bodyAsString()));
         return lanesUntil(vertx, node, "DOWN");
       })
       .compose(down -> {
@@ -187,11 +191,12 @@ class ObservabilityTest {
           JsonObject blocking = lanes.getJsonObject("data").getJsonObject("blocking");
           assertEquals(true, blocking.getBoolean("saturated"));
           assertEquals(1, blocking.getInteger("inFlight"));
-          assertTrue(blocking.getLong("fullForMs") >= 200, blocking.encode());
+          assertTrue(blocking.getLong("refusingForMs") >= 200, blocking.encode());
           assertEquals(false, lanes.getJsonObject("data").getJsonObject("files").getBoolean("saturated"));
         });
         return holding[0];
       })
+      // Room again once the holder is done, even with no request admitted since: UP.
       .compose(done -> lanesUntil(vertx, node, "UP"))
       .onComplete(testContext.succeeding(up -> testContext.verify(() -> {
         assertEquals("UP", lanesCheck(up).getString("status"));
