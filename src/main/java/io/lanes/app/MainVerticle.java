@@ -24,6 +24,8 @@ import io.lanes.files.FileRoutes;
 import io.lanes.files.FileWriterVerticle;
 import io.lanes.files.LogAppender;
 import io.lanes.files.WriteModes;
+import io.lanes.docs.DocsRoutes;
+import io.lanes.http.ApiContract;
 import io.lanes.http.HttpVerticle;
 import io.lanes.http.Routes;
 import io.lanes.lane.BlockingLane;
@@ -55,6 +57,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -209,15 +212,19 @@ public final class MainVerticle extends VerticleBase {
       ComputeVerticle.deploymentOptions(compute)));
   }
 
-  /** The start reports of this node's async jobs, then the HTTP verticles; their port is passed on once they listen. */
+  /**
+   * The start reports of this node's async jobs, the API contract with this node's limits, then the HTTP verticles;
+   * their port is passed on once they listen.
+   */
   private Future<?> deployHttp(Services s) {
     LanesConfig config = s.config();
     return vertx.eventBus()
       .consumer(Addresses.computeStarted(s.id()), s.jobs()::started)
       .completion()
-      .compose(v -> vertx.deployVerticle(() -> {
-        HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), s.readiness(),
-          instance -> routes(instance, s));
+      .compose(v -> ApiContract.load(vertx, contractLimits(config)))
+      .compose(contract -> vertx.deployVerticle(() -> {
+        HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), s.readiness(), contract,
+          instance -> routes(instance, s, contract));
         fronts.add(front);
         return front;
       }, new DeploymentOptions().setInstances(config.http().instances())))
@@ -225,7 +232,7 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /** The features of one HTTP verticle instance, each with only what it uses; built on that instance's context. */
-  private List<Routes> routes(Vertx instance, Services s) {
+  private List<Routes> routes(Vertx instance, Services s, ApiContract contract) {
     LanesConfig config = s.config();
     return List.of(
       new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
@@ -234,10 +241,24 @@ public final class MainVerticle extends VerticleBase {
       new TaskRoutes(s.tasks(), config.tasks()),
       new ScheduleRoutes(s.id(), s.schedules()),
       new FileRoutes(s.writes(), s.log(), s.background(), new FileRoutes.Limits(config.files().defaultBytes(),
-        config.files().maxBytes(), config.demo().allowEventLoopBlocking(), config.http().maxBodyBytes())),
+        config.files().maxBytes(), config.demo().allowEventLoopBlocking())),
       new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
         (upstream, outcome, elapsedNanos) -> s.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos)),
-      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes()));
+      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute()),
+      new DocsRoutes(contract));
+  }
+
+  /** The configured limits the contract documents and validates as maxima, by config key. */
+  private static Map<String, Number> contractLimits(LanesConfig config) {
+    return Map.of(
+      "blocking.maxSleepSeconds", config.blocking().maxSleepSeconds(),
+      "tasks.maxSeconds", config.tasks().maxSeconds(),
+      "files.maxBytes", config.files().maxBytes(),
+      "compute.maxIterations", config.compute().maxIterations(),
+      "compute.maxLimit", config.compute().maxLimit(),
+      "compute.maxRounds", config.compute().maxRounds(),
+      "fanout.maxDelayMs", config.fanout().maxDelayMs(),
+      "fanout.stubMaxBytes", config.fanout().stubMaxBytes());
   }
 
   /** Each periodic job once per period across the cluster, or every period when alone. */

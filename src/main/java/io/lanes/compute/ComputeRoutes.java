@@ -2,18 +2,16 @@ package io.lanes.compute;
 
 import io.lanes.config.LanesConfig;
 import io.lanes.http.ApiException;
+import io.lanes.http.Operations;
 import io.lanes.http.Params;
 import io.lanes.http.RequestValue;
 import io.lanes.http.Responses;
 import io.lanes.http.Routes;
-import io.lanes.lane.Lanes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The compute routes: {@code GET /process} (sum-mod, answered when done), {@code POST /jobs} (any job type, answered 202
@@ -28,15 +26,12 @@ public final class ComputeRoutes implements Routes {
   private final JobStore jobs;
   private final ComputeJobs types;
   private final LanesConfig.Compute limits;
-  private final int maxBodyBytes;
 
-  public ComputeRoutes(ComputeSender sender, JobStore jobs, ComputeJobs types, LanesConfig.Compute limits,
-                       int maxBodyBytes) {
+  public ComputeRoutes(ComputeSender sender, JobStore jobs, ComputeJobs types, LanesConfig.Compute limits) {
     this.sender = sender;
     this.jobs = jobs;
     this.types = types;
     this.limits = limits;
-    this.maxBodyBytes = maxBodyBytes;
   }
 
   /** A validated job: its type and its parameters with defaults filled in. */
@@ -44,13 +39,11 @@ public final class ComputeRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    router.get("/process").putMetadata(LANE, Lanes.COMPUTE).handler(this::validateProcess).handler(this::process);
-    router.post("/jobs").putMetadata(LANE, Lanes.COMPUTE)
-      .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-      .handler(this::validateJob)
-      .handler(this::submit);
-    router.get("/jobs/:id").handler(this::status);
+  public void operations(Operations operations) {
+    operations
+      .handle("process", this::validateProcess, this::process)
+      .handle("submitJob", this::validateJob, this::submit)
+      .handle("jobState", this::status);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lanes.core;
 
+import io.lanes.http.Operations;
 import io.lanes.http.Params;
 import io.lanes.http.RequestValue;
 import io.lanes.http.Responses;
@@ -9,7 +10,6 @@ import io.lanes.lane.Lanes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.TimeUnit;
@@ -34,11 +34,12 @@ public final class CoreRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    router.get("/").handler(this::root);
-    router.get("/hello").handler(this::hello);
-    router.get("/sync").putMetadata(LANE, Lanes.BLOCKING).handler(this::validateSeconds).handler(this::sync);
-    router.get("/async").handler(this::validateSeconds).handler(this::async);
+  public void operations(Operations operations) {
+    operations
+      .handle("root", this::root)
+      .handle("hello", this::hello)
+      .handle("sync", this::validateSeconds, this::sync)
+      .handle("async", this::validateSeconds, this::async);
   }
 
   private void root(RoutingContext ctx) {

@@ -4,14 +4,13 @@ import io.lanes.compute.ComputeSender;
 import io.lanes.compute.ScoreJob;
 import io.lanes.config.LanesConfig;
 import io.lanes.http.ApiException;
+import io.lanes.http.Operations;
 import io.lanes.http.Responses;
 import io.lanes.http.Routes;
-import io.lanes.lane.Lanes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
@@ -49,13 +48,14 @@ public final class FanoutRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    router.get("/fetch-data").handler(this::fetchData);
-    router.get("/fetch").handler(this::fetch);
-    router.get("/complex-task").putMetadata(LANE, Lanes.COMPUTE).handler(this::complexTask);
-    for (String path : EmbeddedUpstreams.PATHS) {
-      router.get(path).handler(stubs::validateShape).handler(stubs.answering(path));
-    }
+  public void operations(Operations operations) {
+    operations
+      .handle("fetchData", this::fetchData)
+      .handle("fetch", this::fetch)
+      .handle("complexTask", this::complexTask)
+      .handle("upstreamJson", stubs::validateShape, stubs.answering("/upstream/json"))
+      .handle("upstreamUuid", stubs::validateShape, stubs.answering("/upstream/uuid"))
+      .handle("upstreamIp", stubs::validateShape, stubs.answering("/upstream/ip"));
   }
 
   @Override

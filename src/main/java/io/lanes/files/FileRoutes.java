@@ -1,20 +1,16 @@
 package io.lanes.files;
 
 import io.lanes.http.ApiException;
+import io.lanes.http.Operations;
 import io.lanes.http.RequestValue;
 import io.lanes.http.Responses;
 import io.lanes.http.Routes;
-import io.lanes.lane.Lanes;
 import io.lanes.lifecycle.BackgroundWork;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +40,9 @@ public final class FileRoutes implements Routes {
 
   /**
    * What the routes accept: {@code bytes} up to {@code maxBytes} (default {@code defaultBytes}), the event-loop mode only
-   * when {@code allowEventLoopBlocking}, {@code /send} bodies up to {@code maxBodyBytes}.
+   * when {@code allowEventLoopBlocking}.
    */
-  public record Limits(long defaultBytes, long maxBytes, boolean allowEventLoopBlocking, int maxBodyBytes) {
+  public record Limits(long defaultBytes, long maxBytes, boolean allowEventLoopBlocking) {
   }
 
   public FileRoutes(WriteModes writes, LogAppender log, BackgroundWork background, Limits limits) {
@@ -61,21 +57,21 @@ public final class FileRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    write(router.route("/write"), null);
-    write(router.route("/write_with_thread"), WriteMode.BLOCKING);
-    write(router.route("/write_async"), WriteMode.ASYNC);
-    write(router.route("/write_bad"), WriteMode.EVENT_LOOP);
-    router.post("/send").putMetadata(LANE, Lanes.BLOCKING)
-      .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
-      .handler(this::send);
+  public void operations(Operations operations) {
+    write(operations, null, "write", "writePost");
+    write(operations, WriteMode.BLOCKING, "writeWithThread", "writeWithThreadPost");
+    write(operations, WriteMode.ASYNC, "writeAsync", "writeAsyncPost");
+    write(operations, WriteMode.EVENT_LOOP, "writeBad", "writeBadPost");
+    operations.handle("send", this::send);
   }
 
-  /** GET or POST {@code route}: the mode is {@code fixed}, or {@code ?mode=} (default {@code worker}) when null. */
-  private void write(Route route, WriteMode fixed) {
-    route.method(HttpMethod.GET).method(HttpMethod.POST).putMetadata(LANE, Lanes.FILES)
-      .handler(ctx -> validateWrite(ctx, fixed == null ? modeOf(ctx.request().getParam(MODE)) : fixed))
-      .handler(this::write);
+  /** The GET and POST operations of one write route: the mode is {@code fixed}, or {@code ?mode=} when null. */
+  private void write(Operations operations, WriteMode fixed, String... operationIds) {
+    for (String operationId : operationIds) {
+      operations.handle(operationId,
+        ctx -> validateWrite(ctx, fixed == null ? modeOf(ctx.request().getParam(MODE)) : fixed),
+        this::write);
+    }
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.ValidatorException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
@@ -34,10 +35,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   private final int retryAfterSeconds;
   private final List<Routes> features;
+  private final ContractFailures contract;
 
-  public FailureHandler(int retryAfterSeconds, List<Routes> features) {
+  public FailureHandler(int retryAfterSeconds, List<Routes> features, ApiContract contract) {
     this.retryAfterSeconds = retryAfterSeconds;
     this.features = List.copyOf(features);
+    this.contract = new ContractFailures(contract);
   }
 
   @Override
@@ -92,6 +95,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof DecoderException || formDecodingFailed(failure, ctx)) {
       return new ApiException(400, "malformed body", "the request body could not be decoded");
+    }
+    if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
+      return contract.answer(ctx, invalid);
     }
     if (failure instanceof HttpException http) {
       return byStatus(http.getStatusCode(), ctx);

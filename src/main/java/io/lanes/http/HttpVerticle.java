@@ -9,32 +9,39 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Serves the HTTP API on {@code http.host:http.port}; N instances share the port, one per event loop. It mounts each
- * feature's {@link Routes} (built for this instance, on its context), the failure handler, and listens. Blocking and CPU
+ * Serves the HTTP API on {@code http.host:http.port}; N instances share the port, one per event loop. Its router is built
+ * from the OpenAPI contract: each feature's {@link Routes} (built for this instance, on its context) attaches its
+ * handlers to its operations and mounts its plain routes; then the failure handler; then it listens. Blocking and CPU
  * work leave through the lanes; this verticle only routes, validates and answers.
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final long SHUTDOWN_BACKSTOP_MS = 1000;
+
   private final LanesConfig.Http http;
   private final LanesConfig.Shutdown shutdown;
   private final Readiness readiness;
+  private final ApiContract contract;
   private final Function<Vertx, List<Routes>> features;
   private HttpServer server;
   private Router router;
   private InFlightRequests inFlight;
   private List<Routes> routes = List.of();
 
-  public HttpVerticle(LanesConfig.Http http, LanesConfig.Shutdown shutdown, Readiness readiness,
+  public HttpVerticle(LanesConfig.Http http, LanesConfig.Shutdown shutdown, Readiness readiness, ApiContract contract,
                       Function<Vertx, List<Routes>> features) {
     this.http = http;
     this.shutdown = shutdown;
     this.readiness = readiness;
+    this.contract = contract;
     this.features = features;
   }
 
@@ -42,11 +49,23 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     routes = features.apply(vertx);
     inFlight = new InFlightRequests(Integer.toHexString(System.identityHashCode(this)) + "-");
-    FailureHandler failures = new FailureHandler(http.retryAfterSeconds(), routes);
+    FailureHandler failures = new FailureHandler(http.retryAfterSeconds(), routes, contract);
 
-    router = Router.router(vertx);
-    router.route().handler(inFlight);
-    router.route().handler(RequestChecks::headDecodes);
+    // The validator reads bodies a BodyHandler has already read: one for the operations with a body, before it.
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
+    RouterBuilder builder = RouterBuilder.create(vertx, contract.openApi(), new JsonBodies())
+      .rootHandler(inFlight)
+      .rootHandler(RequestChecks::headDecodes)
+      .rootHandler(ctx -> {
+        if (contract.hasBody(ctx.request().method(), ctx.request().path())) {
+          bodies.handle(ctx);
+        } else {
+          ctx.next();
+        }
+      });
+    Operations operations = new Operations(builder);
+    routes.forEach(feature -> feature.operations(operations));
+    router = builder.createRouter();
     routes.forEach(feature -> feature.mount(router));
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
@@ -91,8 +110,15 @@ public final class HttpVerticle extends VerticleBase {
       ? vertx.timer(shutdown.drainDelayMs(), TimeUnit.MILLISECONDS)
       : Future.succeededFuture();
     return delay.compose(v -> {
-      long graceTimer = vertx.setTimer(Math.max(1, shutdown.graceMs()), id -> inFlight.logUnfinished(shutdown.graceMs()));
-      return server.shutdown(shutdown.graceMs(), TimeUnit.MILLISECONDS)
+      // The grace is ours: at its end the requests still running are named, then cut. The server's own shutdown
+      // timeout is only a backstop past it.
+      long graceTimer = vertx.setTimer(Math.max(1, shutdown.graceMs()), id -> {
+        if (inFlight.size() > 0) {
+          inFlight.logUnfinished(shutdown.graceMs());
+          server.close();
+        }
+      });
+      return server.shutdown(shutdown.graceMs() + SHUTDOWN_BACKSTOP_MS, TimeUnit.MILLISECONDS)
         .andThen(done -> vertx.cancelTimer(graceTimer));
     }).eventually(() -> Future.join(routes.stream().map(Routes::close).toList()));
   }

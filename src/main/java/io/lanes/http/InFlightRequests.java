@@ -3,11 +3,14 @@ package io.lanes.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.Operation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The requests one HttpVerticle instance is serving, by id ({@code X-Request-Id}, echoed to the client), so a shutdown
@@ -17,6 +20,9 @@ final class InFlightRequests implements Handler<RoutingContext> {
 
   static final String REQUEST_ID = "X-Request-Id";
   private static final Logger LOG = LoggerFactory.getLogger(InFlightRequests.class);
+  private static final String LOOP = "loop";
+  /** The contract's tags that are lanes (the others, like {@code ops}, run on the loop). */
+  private static final Set<String> LANE_TAGS = Set.of("blocking", "files", "tasks", "compute");
 
   private final String prefix;
   /** Keyed by id; the request itself is kept and described only when a shutdown has to name it (the hot path stays cheap). */
@@ -44,10 +50,20 @@ final class InFlightRequests implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** The lane the route that handled the request named in its metadata ({@link Routes#LANE}); {@code loop} if none. */
+  /**
+   * The lane the request ran in: its operation's first tag when it is a lane, a plain route's {@link Routes#LANE}
+   * metadata, else {@code loop}.
+   */
   private static String laneOf(RoutingContext ctx) {
-    Object lane = ctx.currentRoute() == null ? null : ctx.currentRoute().getMetadata(Routes.LANE);
-    return lane == null ? "loop" : lane.toString();
+    if (ctx.currentRoute() == null) {
+      return LOOP;
+    }
+    Object operation = ctx.currentRoute().getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
+    if (operation instanceof Operation op && !op.getTags().isEmpty() && LANE_TAGS.contains(op.getTags().get(0))) {
+      return op.getTags().get(0);
+    }
+    Object lane = ctx.currentRoute().getMetadata(Routes.LANE);
+    return lane == null ? LOOP : lane.toString();
   }
 
   int size() {

@@ -1,5 +1,6 @@
 package io.lanes.ops;
 
+import io.lanes.http.Operations;
 import io.lanes.http.Responses;
 import io.lanes.http.Routes;
 import io.lanes.lifecycle.Readiness;
@@ -7,7 +8,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
@@ -37,10 +37,11 @@ public final class OpsRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(health));
-    router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(scrape);
+  public void operations(Operations operations) {
+    operations
+      .handle("health", HealthCheckHandler.createWithHealthChecks(health))
+      .handle("ready", this::ready)
+      .handle("metrics", scrape);
   }
 
   private void ready(RoutingContext ctx) {

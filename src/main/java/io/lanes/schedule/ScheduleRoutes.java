@@ -1,9 +1,9 @@
 package io.lanes.schedule;
 
+import io.lanes.http.Operations;
 import io.lanes.http.Responses;
 import io.lanes.http.Routes;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /schedules}: the periodic jobs of this node and what they did, from the node's {@link ScheduleBoard}. */
@@ -18,8 +18,8 @@ public final class ScheduleRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    router.get("/schedules").handler(this::list);
+  public void operations(Operations operations) {
+    operations.handle("schedules", this::list);
   }
 
   private void list(RoutingContext ctx) {

@@ -2,14 +2,13 @@ package io.lanes.tasks;
 
 import io.lanes.config.LanesConfig;
 import io.lanes.http.ApiException;
+import io.lanes.http.Operations;
 import io.lanes.http.Params;
 import io.lanes.http.RequestValue;
 import io.lanes.http.Responses;
 import io.lanes.http.Routes;
-import io.lanes.lane.Lanes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.regex.Pattern;
@@ -42,10 +41,11 @@ public final class TaskRoutes implements Routes {
   }
 
   @Override
-  public void mount(Router router) {
-    router.get("/task/:task_id").putMetadata(LANE, Lanes.TASKS).handler(this::validateSubmit).handler(this::submit);
-    router.get("/resource").putMetadata(LANE, Lanes.TASKS).handler(this::resource);
-    router.get("/tasks/:task_id").handler(this::status);
+  public void operations(Operations operations) {
+    operations
+      .handle("startTask", this::validateSubmit, this::submit)
+      .handle("resource", this::resource)
+      .handle("taskState", this::status);
   }
 
   @Override

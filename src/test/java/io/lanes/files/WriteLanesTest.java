@@ -3,6 +3,7 @@ package io.lanes.files;
 import io.lanes.bus.Codecs;
 import io.lanes.config.LanesConfig;
 import io.lanes.core.CoreRoutes;
+import io.lanes.http.ApiContract;
 import io.lanes.http.HttpVerticle;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lanes;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,16 +83,20 @@ class WriteLanesTest {
       temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true)).compose(gate::asyncFile));
     WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blocking, writer, asyncWriter,
       files.writeTimeoutMs());
-    FileRoutes.Limits limits = new FileRoutes.Limits(files.defaultBytes(), files.maxBytes(), false, 1024);
-    HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), instance -> List.of(
-      new CoreRoutes(instance, blocking, 1),
-      new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits)));
+    FileRoutes.Limits limits = new FileRoutes.Limits(files.defaultBytes(), files.maxBytes(), false);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(16));
+    HttpVerticle[] front = new HttpVerticle[1];
     return vertx.deployVerticle(() -> new FileWriterVerticle(writer, files.maxBytes()),
         FileWriterVerticle.deploymentOptions(files))
-      .compose(id -> vertx.deployVerticle(front))
-      .onSuccess(id -> port = front.actualPort())
+      .compose(id -> ApiContract.load(vertx, Map.of()))
+      .compose(contract -> {
+        front[0] = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), contract, instance -> List.of(
+          new CoreRoutes(instance, blocking, 1),
+          new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits)));
+        return vertx.deployVerticle(front[0]);
+      })
+      .onSuccess(id -> port = front[0].actualPort())
       .mapEmpty();
   }
 

@@ -4,9 +4,11 @@ import io.lanes.lifecycle.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.lanes.config.LanesConfig;
+import io.lanes.http.ApiContract;
+import io.lanes.http.HttpVerticle;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,16 +31,21 @@ class OpsRoutesTest {
 
   private WebClient client;
 
-  private Future<HttpServer> serve(Vertx vertx, Readiness readiness, AtomicBoolean computeReachable) {
-    Router router = Router.router(vertx);
-    new OpsRoutes("ops-test-node", readiness, HealthChecks.create(vertx), ctx -> ctx.end(), computeReachable::get, 7)
-      .mount(router);
+  /** An HTTP front with the ops routes alone, on the contract; its port. */
+  private Future<Integer> serve(Vertx vertx, Readiness readiness, AtomicBoolean computeReachable) {
+    LanesConfig config = LanesConfig.from(new JsonObject().put("http", new JsonObject().put("port", 0).put("instances", 1)));
     client = WebClient.create(vertx);
-    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1");
+    return ApiContract.load(vertx, Map.of())
+      .compose(contract -> {
+        HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), contract, instance ->
+          List.of(new OpsRoutes("ops-test-node", readiness, HealthChecks.create(instance), ctx -> ctx.end(),
+            computeReachable::get, 7)));
+        return vertx.deployVerticle(front).map(id -> front.actualPort());
+      });
   }
 
-  private Future<HttpResponse<Buffer>> ready(HttpServer server) {
-    return client.get(server.actualPort(), "127.0.0.1", "/ready").send();
+  private Future<HttpResponse<Buffer>> ready(int port) {
+    return client.get(port, "127.0.0.1", "/ready").send();
   }
 
   @Test

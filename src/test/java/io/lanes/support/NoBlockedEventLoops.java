@@ -42,7 +42,9 @@ public final class NoBlockedEventLoops implements BeforeAllCallback, BeforeEachC
     "io.netty.util.concurrent.FastThreadLocal.initialize");
   /** The top frame of a loop waiting for I/O: whatever held it ended before the checker looked (CPU starvation, GC). */
   private static final List<String> IDLE_FRAMES = List.of("sun.nio.ch.EPoll.wait", "io.netty.channel.epoll.Native.epollWait",
-    "sun.nio.ch.SelectorImpl.select");
+    "sun.nio.ch.SelectorImpl.select",
+    // waking another loop is one write to an eventfd: it only takes that long when the thread is starved of CPU
+    "sun.nio.ch.EventFD.set0");
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(NoBlockedEventLoops.class);
   private static final Recorder RECORDER = Recorder.install();
 
@@ -102,7 +104,7 @@ public final class NoBlockedEventLoops implements BeforeAllCallback, BeforeEachC
         LOG.info("Ignoring a stall that was over when the checker looked (the loop waits for I/O): {}", message);
         return;
       }
-      events.add(message + " at " + where);
+      events.add(message + " at " + where + " (top frame " + topFrame(event.getThrowableProxy()) + ")");
     }
 
     private static boolean isWarmUp(IThrowableProxy stack) {
@@ -126,6 +128,12 @@ public final class NoBlockedEventLoops implements BeforeAllCallback, BeforeEachC
       StackTraceElement top = stack.getStackTraceElementProxyArray()[0].getStackTraceElement();
       String name = top.getClassName() + "." + top.getMethodName();
       return IDLE_FRAMES.stream().anyMatch(name::startsWith);
+    }
+
+    private static String topFrame(IThrowableProxy stack) {
+      return stack == null || stack.getStackTraceElementProxyArray() == null
+        || stack.getStackTraceElementProxyArray().length == 0
+        ? "unknown" : stack.getStackTraceElementProxyArray()[0].getSTEAsString();
     }
 
     /** The first frame of Lanes' own code in the blocked stack (where to look), else its top frame. */
