@@ -5,6 +5,7 @@ import io.lanes.lifecycle.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -65,6 +66,11 @@ public final class HttpVerticle extends VerticleBase {
       });
     Operations operations = new Operations(builder);
     routes.forEach(feature -> feature.operations(operations));
+    if (!operations.unhandled().isEmpty()) {
+      // Vert.x would answer them 503: a contract ahead of the code is a deployment error, not a runtime one.
+      return Future.failedFuture(new VertxException("operations of " + ApiContract.RESOURCE + " without a handler: "
+        + operations.unhandled(), true));
+    }
     router = builder.createRouter();
     routes.forEach(feature -> feature.mount(router));
     router.route().failureHandler(failures);
