@@ -28,6 +28,7 @@ import java.util.Optional;
 final class ContractFailures {
 
   private static final String BODY = "body";
+  private static final String UNDECODABLE = "Can't decode URL value: ";
   private static final int MAX_ECHO_CHARS = 64;
 
   private final ApiContract contract;
@@ -48,7 +49,29 @@ final class ContractFailures {
     if (parameter.isPresent() && !invalid.getMessage().contains("request body")) {
       return forParameter(ctx, parameter.get(), invalid);
     }
+    if (invalid.type() == ValidatorErrorType.ILLEGAL_VALUE && invalid.getMessage().startsWith(UNDECODABLE)) {
+      return undecodable(ctx, operation, invalid.getMessage().substring(UNDECODABLE.length()));
+    }
     return forBody(ctx, invalid);
+  }
+
+  /**
+   * The validator decodes parameter values once more than Vert.x already did, and says only which value it could not
+   * decode: the parameter is the one of this operation holding that value.
+   */
+  private static ApiException undecodable(RoutingContext ctx, Operation operation, String value) {
+    for (Parameter candidate : operation.getParameters()) {
+      String raw = switch (candidate.getIn()) {
+        case PATH -> ctx.pathParam(candidate.getName());
+        case QUERY -> ctx.request().getParam(candidate.getName());
+        case HEADER -> ctx.request().getHeader(candidate.getName());
+        default -> null;
+      };
+      if (raw != null && raw.contains(value)) {
+        return ApiException.badParameter(candidate.getName(), "has an invalid percent-encoding", raw);
+      }
+    }
+    return new ApiException(400, "malformed query", "a value has an invalid percent-encoding");
   }
 
   private ApiException forParameter(RoutingContext ctx, Parameter parameter, ValidatorException invalid) {

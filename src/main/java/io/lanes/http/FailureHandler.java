@@ -99,6 +99,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
       return contract.answer(ctx, invalid);
     }
+    if (failure instanceof ValidatorException invalid) {
+      // thrown while the validator read the request (a value it cannot decode), not by its validation step
+      return contract.answer(ctx, invalid);
+    }
     if (failure instanceof HttpException http) {
       return byStatus(http.getStatusCode(), ctx);
     }

@@ -27,8 +27,14 @@ final class JsonBodies implements RequestExtractor {
 
   @Override
   public Future<ValidatableRequest> extractValidatableRequest(RoutingContext ctx, Operation operation) {
-    return RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(ctx.body().buffer()))
-      .map(request -> readAsJson(request, ctx.body().buffer()) ? new AsJson(request) : request);
+    Future<ValidatableRequest> extracted;
+    try {
+      extracted = RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(ctx.body().buffer()));
+    } catch (RuntimeException undecodable) {
+      // A value it cannot decode is thrown, not returned: the failure handler answers it like every refusal.
+      return Future.failedFuture(undecodable);
+    }
+    return extracted.map(request -> readAsJson(request, ctx.body().buffer()) ? new AsJson(request) : request);
   }
 
   /** A body without a type is JSON (or malformed JSON); one declared otherwise is JSON only if it parses as such. */
