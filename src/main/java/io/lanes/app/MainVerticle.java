@@ -297,7 +297,8 @@ public final class MainVerticle extends VerticleBase {
     List<String> parts = new ArrayList<>();
     parts.add("roles " + config.roles().stream().map(Role::id).sorted().toList());
     if (config.has(Role.HTTP)) {
-      parts.add("http " + config.http().host() + ":" + httpPort.future().result() + " x" + config.http().instances());
+      parts.add("http " + config.http().host() + ":" + httpPort.future().result() + " x" + config.http().instances()
+        + " (API docs http://" + config.http().host() + ":" + httpPort.future().result() + "/docs)");
     }
     if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
       parts.add("compute x" + config.compute().instances() + " on pool " + LanesConfig.Compute.POOL_NAME + " ("

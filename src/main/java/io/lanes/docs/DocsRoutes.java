@@ -31,7 +31,14 @@ public final class DocsRoutes implements Routes {
   public void mount(Router router) {
     router.get("/openapi.json").handler(ctx -> send(ctx, "application/json", json));
     router.get("/openapi.yaml").handler(ctx -> send(ctx, "application/yaml", yaml));
-    router.get("/docs").handler(ctx -> ctx.redirect("/docs/"));
+    // Vert.x matches /docs/ with /docs too: only the bare /docs is sent to the page (its relative links need the slash).
+    router.get("/docs").handler(ctx -> {
+      if (ctx.request().path().equals("/docs")) {
+        ctx.redirect("/docs/");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/docs/*").handler(StaticHandler.create(OWN_FILES).setCachingEnabled(false));
     router.get("/docs/*").handler(StaticHandler.create(SWAGGER_UI));
   }
