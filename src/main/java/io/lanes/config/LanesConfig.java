@@ -89,7 +89,7 @@ public record LanesConfig(
    */
   public record Files(String dataDir, int writerInstances, long defaultBytes, long maxBytes, int chunkBytes,
                       boolean fsync, boolean keep, int queueLimit, long writeTimeoutMs, long staleTempMs,
-                      int logQueueBytes, long maxWaitMs) {
+                      int logQueueBytes, long maxWaitMs, boolean directBuffer) {
     static Files from(ConfigReader r) {
       long maxBytes = r.longValue("maxBytes", 1024L * MIB, 0, Long.MAX_VALUE / 2);
       long defaultBytes = r.longValue("defaultBytes", 16L * MIB, 0, Long.MAX_VALUE / 2);
@@ -108,7 +108,17 @@ public record LanesConfig(
         r.longValue("writeTimeoutMs", 120_000, 1, 3_600_000),
         r.longValue("staleTempMs", 600_000, 1, Long.MAX_VALUE / 2),
         r.integer("logQueueBytes", 8 * MIB, 1024, 1024 * MIB),
-        r.longValue("maxWaitMs", 2_000, 1, 3_600_000));
+        r.longValue("maxWaitMs", 2_000, 1, 3_600_000),
+        bufferKind(r));
+    }
+
+    /** {@code files.buffer}: {@code direct} (the default) or {@code heap}. */
+    private static boolean bufferKind(ConfigReader r) {
+      String kind = r.string("buffer", "direct");
+      if (!kind.equals("direct") && !kind.equals("heap")) {
+        throw new ConfigException(r.path("buffer"), "must be direct or heap, got \"" + kind + "\"");
+      }
+      return kind.equals("direct");
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.Arrays;
 
 /**
  * The blocking write behind the {@code worker}, {@code blocking} and {@code event-loop} modes: N bytes streamed in
- * {@code files.chunkBytes} chunks through one reused buffer (memory O(chunk)) into a temp file of the data directory,
+ * {@code files.chunkBytes} chunks from one buffer of {@code a}s that every write of the node shares, read-only (memory
+ * O(chunk), whatever the size and the number of writes), into a temp file of the data directory,
  * forced to disk when {@code files.fsync}, then deleted or, with {@code files.keep}, renamed atomically to its final
  * name. The temp file is removed on every failure path. Plain {@code java.nio}: call it only where blocking is allowed.
  */
@@ -26,26 +27,44 @@ public final class ChunkedFileWriter {
   private static final byte FILL = 'a';
 
   private final Path dataDir;
-  private final int chunkBytes;
+  private final ByteBuffer fill;
   private final boolean fsync;
   private final boolean keep;
   private final Opener opener;
 
   ChunkedFileWriter(Path dataDir, int chunkBytes, boolean fsync, boolean keep) {
-    this(dataDir, chunkBytes, fsync, keep, ChunkedFileWriter::createNew);
+    this(dataDir, fill(chunkBytes, false), fsync, keep, ChunkedFileWriter::createNew);
   }
 
   /** With {@code opener} creating the temp file's channel (tests watch what is done to it). */
   ChunkedFileWriter(Path dataDir, int chunkBytes, boolean fsync, boolean keep, Opener opener) {
+    this(dataDir, fill(chunkBytes, false), fsync, keep, opener);
+  }
+
+  private ChunkedFileWriter(Path dataDir, ByteBuffer fill, boolean fsync, boolean keep, Opener opener) {
     this.dataDir = dataDir;
-    this.chunkBytes = chunkBytes;
+    this.fill = fill;
     this.fsync = fsync;
     this.keep = keep;
     this.opener = opener;
   }
 
+  /**
+   * The node's writer: chunks of {@code files.chunkBytes}, from a direct buffer when {@code files.buffer} is
+   * {@code direct} (the kernel copies it straight into the page cache; a heap buffer is first copied by the JDK into a
+   * temporary direct one, on every write call).
+   */
   public static ChunkedFileWriter from(LanesConfig.Files files) {
-    return new ChunkedFileWriter(Path.of(files.dataDir()), files.chunkBytes(), files.fsync(), files.keep());
+    return new ChunkedFileWriter(Path.of(files.dataDir()), fill(files.chunkBytes(), files.directBuffer()), files.fsync(),
+      files.keep(), ChunkedFileWriter::createNew);
+  }
+
+  /** One chunk of {@code a}s, read-only: every write takes its own {@code duplicate()} of it. */
+  static ByteBuffer fill(int chunkBytes, boolean direct) {
+    ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(chunkBytes) : ByteBuffer.allocate(chunkBytes);
+    byte[] as = new byte[chunkBytes];
+    Arrays.fill(as, FILL);
+    return buffer.put(as).flip().asReadOnlyBuffer();
   }
 
   /** Writes {@code bytes} bytes; returns how many were written. Blocks the calling thread for the whole write. */
@@ -58,7 +77,7 @@ public final class ChunkedFileWriter {
    * temp file and throws {@link WriteDeadlineException}, so a writer whose requester gave up is free soon after.
    */
   public long write(long bytes, long deadlineEpochMs) throws IOException {
-    return writeWith(channel -> writeChunks(channel, bytes, chunkBytes, deadlineEpochMs));
+    return writeWith(channel -> writeChunks(channel, bytes, fill, deadlineEpochMs));
   }
 
   /** The temp-file life cycle around {@code content}; tests use it to fail a write half-way. */
@@ -87,14 +106,12 @@ public final class ChunkedFileWriter {
 
   /** Writes {@code bytes} bytes to {@code out}, one {@code chunkBytes} buffer at a time. */
   static long writeChunks(WritableByteChannel out, long bytes, int chunkBytes) throws IOException {
-    return writeChunks(out, bytes, chunkBytes, Long.MAX_VALUE);
+    return writeChunks(out, bytes, fill(chunkBytes, false), Long.MAX_VALUE);
   }
 
-  /** {@link #writeChunks(WritableByteChannel, long, int)}, checking {@code deadlineEpochMs} before each chunk. */
-  static long writeChunks(WritableByteChannel out, long bytes, int chunkBytes, long deadlineEpochMs) throws IOException {
-    byte[] fill = new byte[(int) Math.min(chunkBytes, Math.max(bytes, 1))];
-    Arrays.fill(fill, FILL);
-    ByteBuffer chunk = ByteBuffer.wrap(fill);
+  /** Writes {@code bytes} bytes of {@code fill}, chunk after chunk, checking {@code deadlineEpochMs} before each. */
+  static long writeChunks(WritableByteChannel out, long bytes, ByteBuffer fill, long deadlineEpochMs) throws IOException {
+    ByteBuffer chunk = fill.duplicate();
     long remaining = bytes;
     while (remaining > 0) {
       if (deadlineEpochMs != Long.MAX_VALUE && System.currentTimeMillis() >= deadlineEpochMs) {

@@ -42,7 +42,7 @@ public final class Operations {
   }
 
   /** The operations of the contract no feature attached a handler to (Vert.x answers them 503). */
-  Set<String> unhandled() {
+  public Set<String> unhandled() {
     Set<String> all = new TreeSet<>();
     builder.getRoutes().forEach(route -> all.add(route.getOperation().getOperationId()));
     all.removeAll(handled);

@@ -10,6 +10,7 @@ import io.lanes.lane.Lanes;
 import io.lanes.lifecycle.BackgroundWork;
 import io.lanes.lifecycle.Readiness;
 import io.lanes.support.Await;
+import io.lanes.support.NotServedHere;
 import io.lanes.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,7 +94,8 @@ class WriteLanesTest {
       .compose(contract -> {
         front[0] = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), contract, instance -> List.of(
           new CoreRoutes(instance, blocking, 1),
-          new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits)));
+          new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits),
+          new NotServedHere()));
         return vertx.deployVerticle(front[0]);
       })
       .onSuccess(id -> port = front[0].actualPort())

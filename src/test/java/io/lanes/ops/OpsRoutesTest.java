@@ -1,6 +1,7 @@
 package io.lanes.ops;
 
 import io.lanes.lifecycle.Readiness;
+import io.lanes.support.NotServedHere;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,7 +40,7 @@ class OpsRoutesTest {
       .compose(contract -> {
         HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), contract, instance ->
           List.of(new OpsRoutes("ops-test-node", readiness, HealthChecks.create(instance), ctx -> ctx.end(),
-            computeReachable::get, 7)));
+            computeReachable::get, 7), new NotServedHere()));
         return vertx.deployVerticle(front).map(id -> front.actualPort());
       });
   }
