@@ -230,7 +230,8 @@ public final class MainVerticle extends VerticleBase {
     return List.of(
       new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
         config.http().retryAfterSeconds()),
-      new CoreRoutes(instance, s.blocking(), config.blocking().maxSleepSeconds()),
+      new CoreRoutes(instance, s.blocking(), config.blocking().defaultSleepSeconds(),
+        config.blocking().maxSleepSeconds()),
       new TaskRoutes(s.tasks(), config.tasks()),
       new ScheduleRoutes(s.id(), s.schedules()),
       new FileRoutes(s.writes(), s.log(), s.background(), new FileRoutes.Limits(config.files().defaultBytes(),

@@ -66,15 +66,28 @@ public record LanesConfig(
     }
   }
 
-  /** {@code blocking}: the named pool {@code lanes-blocking} and its admission bound. */
-  public record Blocking(int poolSize, int queueLimit, int maxSleepSeconds, long warnExecuteMs) {
+  /**
+   * {@code blocking}: the named pool {@code lanes-blocking} and its admission bound, and the sleeps of {@code /sync} and
+   * {@code /async}: {@code defaultSleepSeconds} when a request gives no {@code seconds} (the original's 5 s, or
+   * {@code maxSleepSeconds} when that is smaller and no default is set), at most {@code maxSleepSeconds}.
+   */
+  public record Blocking(int poolSize, int queueLimit, int defaultSleepSeconds, int maxSleepSeconds, long warnExecuteMs) {
     public static final String POOL_NAME = "lanes-blocking";
+    /** What the original service sleeps in {@code /sync} and {@code /async}. */
+    public static final int ORIGINAL_SLEEP_SECONDS = 5;
 
     static Blocking from(ConfigReader r) {
+      int maxSleepSeconds = r.integer("maxSleepSeconds", 60, 0, 3600);
+      int defaultSleepSeconds = r.integer("defaultSleepSeconds", Math.min(ORIGINAL_SLEEP_SECONDS, maxSleepSeconds), 0, 3600);
+      if (defaultSleepSeconds > maxSleepSeconds) {
+        throw new ConfigException(r.path("defaultSleepSeconds"),
+          "must not exceed blocking.maxSleepSeconds (" + maxSleepSeconds + ")");
+      }
       return new Blocking(
         r.integer("poolSize", 16, 1, 1024),
         r.integer("queueLimit", 64, 0, 1_000_000),
-        r.integer("maxSleepSeconds", 60, 0, 3600),
+        defaultSleepSeconds,
+        maxSleepSeconds,
         r.longValue("warnExecuteMs", 60_000, 1, 3_600_000));
     }
 

@@ -83,7 +83,7 @@ class WriteLanesTest {
       files.writeTimeoutMs());
     FileRoutes.Limits limits = new FileRoutes.Limits(files.defaultBytes(), files.maxBytes(), false, 1024);
     HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), instance -> List.of(
-      new CoreRoutes(instance, blocking, 1),
+      new CoreRoutes(instance, blocking, 1, 1),
       new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits)));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(16));
