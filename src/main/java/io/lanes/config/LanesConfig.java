@@ -84,7 +84,8 @@ public record LanesConfig(
           "must not exceed blocking.maxSleepSeconds (" + maxSleepSeconds + ")");
       }
       return new Blocking(
-        r.integer("poolSize", 16, 1, 1024),
+        // 100: the original's clients send 100 concurrent /sync; a sleeping thread costs no CPU and ~0.1 MiB (README)
+        r.integer("poolSize", 100, 1, 1024),
         r.integer("queueLimit", 64, 0, 1_000_000),
         defaultSleepSeconds,
         maxSleepSeconds,
