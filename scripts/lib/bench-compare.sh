@@ -11,24 +11,27 @@
 # Writes docs/comparison.md and docs/comparison.png (scripts/lib/compare-report, io.lanes.bench.CompareChart); --quick
 # is the smoke of scripts/test (the original with one worker and Lanes, conformance, one wrk row, one short locust run
 # each; about 45 s) and writes under target/bench/compare/ only. Settings (environment): COMPARE_USERS (100),
-# COMPARE_SPAWN_RATE (4 per second), COMPARE_HOLD (30 s at full users), COMPARE_SECONDS (10, each wrk run),
+# COMPARE_SPAWN_RATE (4 per second), COMPARE_HOLD (20 s at full users), COMPARE_SECONDS (10, each wrk run),
 # COMPARE_WRITE_BYTES (16 MiB), COMPARE_UPSTREAM_DELAY_MS (100), COMPARE_JAVA_OPTS (none: scripts/run's defaults),
-# COMPARE_BOUND (1380 s: steps that would start later are skipped and reported as not measured).
+# COMPARE_BOUND (1260 s from the start of the scenario: a step that would end later is skipped and reported as not
+# measured; with the build and the packages of a fresh clone, the whole command stays under 25 minutes).
 
 cmp_dir=$out/compare
 cmp_python=${COMPARE_PYTHON:-/usr/bin/python3}
 cmp_locust=${COMPARE_LOCUST:-/usr/bin/locust}
 cmp_bytes=${COMPARE_WRITE_BYTES:-16777216}
 cmp_delay=${COMPARE_UPSTREAM_DELAY_MS:-100}
-cmp_bound=${COMPARE_BOUND:-1380}
-declare -A cmp_port=() cmp_pid=() cmp_sampler=()
+cmp_bound=${COMPARE_BOUND:-1260}
+declare -A cmp_port=() cmp_pid=() cmp_sampler=() cmp_log_of=()
+cmp_starts=0
 
 cmp_log() { log "compare +$((SECONDS - ${cmp_started:-$SECONDS}))s: $*"; }
 
-# cmp_time_ok STEP: whether STEP may still start within the bound of the whole comparison.
+# cmp_time_ok STEP SECONDS: whether STEP, expected to take SECONDS, still ends within the bound of the comparison
+# (60 s of it are kept for the /send row and the report).
 cmp_time_ok() {
-  if [ $((SECONDS - cmp_started)) -lt "$cmp_bound" ]; then return 0; fi
-  cmp_log "$1 skipped: the comparison's bound of $cmp_bound s is used up"
+  if [ $((SECONDS - cmp_started + ${2:-0})) -le $((cmp_bound - 60)) ]; then return 0; fi
+  cmp_log "$1 skipped: it would end past the comparison's bound of $cmp_bound s"
   echo "$1" >> "$cmp_dir/skipped.txt"
   return 1
 }
@@ -46,11 +49,13 @@ cmp_record() {
 cmp_start() {
   local sys=$1 demo=${2:-false} port=${cmp_port[$1]} data="$cmp_dir/$1/data" ups="" u
   rm -rf "$data" && mkdir -p "$data"
+  cmp_starts=$((cmp_starts + 1))
+  local server_log="$cmp_dir/$sys/server-$cmp_starts.log"
   for u in json uuid ip; do ups="$ups,http://127.0.0.1:$port/upstream/$u?delay_ms=$cmp_delay"; done
   ups=${ups#,}
   case "$sys" in
     lanes)
-      HTTP_PORT=$port DATA_DIR="$data" JAVA_OPTS="${COMPARE_JAVA_OPTS:-}" bg_start "$cmp_dir/$sys/server.log" \
+      HTTP_PORT=$port DATA_DIR="$data" JAVA_OPTS="${COMPARE_JAVA_OPTS:-}" bg_start "$server_log" \
         scripts/run -conf "{\"files\":{\"defaultBytes\":$cmp_bytes},\"blocking\":{\"defaultSleepSeconds\":1},\
 \"fanout\":{\"upstreams\":[\"${ups//,/\",\"}\"]},\"demo\":{\"allowEventLoopBlocking\":$demo}}"
       ;;
@@ -58,18 +63,19 @@ cmp_start() {
       local workers=()
       if [ "$sys" = original-2 ]; then workers=(--workers 2 --loop uvloop); fi
       REFERENCE_PORT=$port REFERENCE_DATA_DIR="$data" REFERENCE_WRITE_BYTES=$cmp_bytes REFERENCE_SLEEP_SECONDS=1 \
-        REFERENCE_UPSTREAMS="$ups" bg_start "$cmp_dir/$sys/server.log" \
+        REFERENCE_UPSTREAMS="$ups" bg_start "$server_log" \
         "$cmp_python" -m uvicorn app:app --app-dir scripts/reference --host 127.0.0.1 --port "$port" "${workers[@]}"
       ;;
   esac
   cmp_pid[$sys]=$bg_pid
+  cmp_log_of[$sys]=$server_log
   pids+=("$bg_pid")
 }
 
 cmp_wait_up() {
   local path=/hello
   if [ "$1" = lanes ]; then path=/ready; fi
-  wait_http "$(cmp_url "$1")$path" 90 || { tail -20 "$cmp_dir/$1/server.log" >&2; die "compare: $1 did not come up"; }
+  wait_http "$(cmp_url "$1")$path" 90 || { tail -20 "${cmp_log_of[$1]}" >&2; die "compare: $1 did not come up"; }
 }
 
 cmp_stop() {
@@ -84,17 +90,21 @@ cmp_warm_up() {
   if [ "$quick" = 0 ]; then timeout 30 wrk -t2 -c8 -d"${secs}s" "$(cmp_url "$1")/write" > /dev/null 2>&1 || true; fi
 }
 
-# Until no work is in flight in Lanes' lanes (a stopped client leaves writes running), or a second for the others.
+# Until the system is idle again (up to 90 s): a stopped client leaves work behind (writes, a backlog of /process or
+# /fetch-data the original's loop still works through). Idle: /hello answers within 50 ms twice in a row, and for Lanes
+# no work is in flight in any lane.
 cmp_settle() {
-  local deadline=$((SECONDS + 60))
-  if [ "$1" != lanes ]; then sleep 1; return 0; fi
+  local deadline=$((SECONDS + 90)) quick_answers=0 secs
   while [ $SECONDS -lt $deadline ]; do
-    if ! curl -fs --max-time 5 "$(cmp_url lanes)/metrics" 2> /dev/null | grep '^lanes_lane_in_flight' | grep -qv ' 0.0$'; then
+    secs=$(curl -fs -o /dev/null -w '%{time_total}' --max-time 5 "$(cmp_url "$1")/hello" 2> /dev/null || echo 9)
+    if awk -v s="$secs" 'BEGIN { exit !(s < 0.05) }'; then quick_answers=$((quick_answers + 1)); else quick_answers=0; fi
+    if [ "$quick_answers" -ge 2 ] && { [ "$1" != lanes ] \
+      || ! curl -fs --max-time 5 "$(cmp_url lanes)/metrics" 2> /dev/null | grep '^lanes_lane_in_flight' | grep -qv ' 0.0$'; }; then
       return 0
     fi
-    sleep 0.5
+    sleep 0.3
   done
-  cmp_log "Lanes still busy after 60 s; measuring anyway"
+  cmp_log "$1 still busy after 90 s; measuring anyway"
 }
 
 # cmp_wrk CONNS URL SECONDS [SCRIPT]: one wrk run; prints its report as a JSON object (with "seconds").
@@ -133,16 +143,23 @@ cmp_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status" 2> /dev/null ||
 
 cmp_conformance() {
   local rc=0
-  cmp_time_ok conformance || return 0
+  cmp_time_ok conformance 10 || return 0
   py scripts/reference/conformance --tsv "$cmp_dir/conformance.tsv" "$(cmp_url original-1)" "$(cmp_url lanes)" \
     > "$cmp_dir/conformance.txt" 2>&1 || rc=$?
   sed 's/^/[bench] compare: conformance: /' "$cmp_dir/conformance.txt" >&2
-  if [ "$rc" != 0 ]; then smoke_problem "conformance: some answers of Lanes differ from the original's (see $cmp_dir/conformance.txt)"; fi
+  if [ "$rc" = 0 ]; then return 0; fi
+  # /health turns DOWN (503, or 500 when a check misses its deadline) while the loops lag: on a loaded machine that is
+  # what it should say. The smoke reports it and fails on any other difference.
+  if [ "$quick" = 1 ] && ! cut -f1,5 "$cmp_dir/conformance.tsv" | grep -v '^GET /health' | grep -q '	.'; then
+    cmp_log "conformance: only /health differs (the machine is loaded?); not a failure of the smoke"
+    return 0
+  fi
+  smoke_problem "conformance: some answers of Lanes differ from the original's (see $cmp_dir/conformance.txt)"
 }
 
 cmp_row_hello() {
   local sys j
-  cmp_time_ok hello || return 0
+  cmp_time_ok hello $((3 * (cmp_seconds + 2))) || return 0
   for sys in "${cmp_systems[@]}"; do
     j=$(cmp_wrk 100 "$(cmp_url "$sys")/hello" "$cmp_seconds")
     cmp_record hello "$sys" "$j"
@@ -159,7 +176,7 @@ cmp_row_hello() {
 # /hello (50 connections) while a second wrk writes (50 connections); the peak RSS of each system meanwhile
 cmp_row_mix() {
   local sys hello load idle peak
-  cmp_time_ok mix || return 0
+  cmp_time_ok mix $((3 * (cmp_seconds + 5))) || return 0
   for sys in "${cmp_systems[@]}"; do
     idle=$(py scripts/lib/compare-tools rss "${cmp_pid[$sys]}")
     cmp_sample_start "$sys"
@@ -180,7 +197,7 @@ cmp_row_mix() {
 # the threads and RSS of the process tree before and after the /sync burst (what the idle blocked threads cost)
 cmp_row_bursts() {
   local sys path j pid threads0 rss0
-  cmp_time_ok bursts || return 0
+  cmp_time_ok bursts 30 || return 0
   for sys in "${cmp_systems[@]}"; do
     for path in sync async; do
       pid=${cmp_pid[$sys]}
@@ -196,7 +213,7 @@ cmp_row_bursts() {
 # /process (4 connections) and, beside it, /hello (10 connections): jobs/s and the /hello p99
 cmp_row_process() {
   local sys load hello
-  cmp_time_ok process || return 0
+  cmp_time_ok process $((3 * (cmp_seconds + 10))) || return 0
   for sys in "${cmp_systems[@]}"; do
     cmp_wrk 4 "$(cmp_url "$sys")/process" "$cmp_seconds" > "$cmp_dir/load.json" &
     load=$!
@@ -212,7 +229,7 @@ cmp_row_process() {
 cmp_row_fanout() {
   local sys conns
   for conns in 10 200; do
-    cmp_time_ok "fanout-$conns" || return 0
+    cmp_time_ok "fanout-$conns" $((3 * (cmp_seconds + 10))) || return 0
     for sys in "${cmp_systems[@]}"; do
       cmp_record "fanout-$conns" "$sys" "$(cmp_wrk "$conns" "$(cmp_url "$sys")/fetch-data" "$cmp_seconds" scripts/lib/wrk-fanout.lua)"
       cmp_settle "$sys"
@@ -247,8 +264,9 @@ cmp_locust() {
 cmp_row_locust() {
   local variant sys
   mkdir -p "$cmp_dir/locust"
+  local per_run=$(( (cmp_users + cmp_rate - 1) / cmp_rate + cmp_hold + 11 + 5 ))
   for variant in "${cmp_variants[@]}"; do
-    cmp_time_ok "locust $variant" || return 0
+    cmp_time_ok "locust $variant" $((${#cmp_systems[@]} * per_run)) || continue
     if [ "$variant" = /write_bad ]; then
       cmp_stop lanes; cmp_start lanes true; cmp_wait_up lanes; cmp_warm_up lanes
     fi
@@ -272,7 +290,7 @@ cmp_row_locust() {
 # /send (POST, 50 connections) for 6 s; SIGTERM 4 s in, under load; then the lines in log.txt against the answers
 cmp_row_send() {
   local sys load before after stop_started stopped
-  cmp_time_ok send || return 0
+  cmp_time_ok send -60 || return 0
   for sys in "${cmp_systems[@]}"; do
     before=$(cmp_lines "$cmp_dir/$sys/data/log.txt")
     cmp_wrk 50 "$(cmp_url "$sys")/send" 6 scripts/lib/wrk-send.lua > "$cmp_dir/load.json" &
@@ -301,7 +319,7 @@ scenario_compare() {
     cmp_users=10 cmp_rate=10 cmp_hold=1 cmp_seconds=3
   else
     cmp_systems=(original-1 original-2 lanes) cmp_variants=(/write /write_with_thread /write_async /write_bad)
-    cmp_users=${COMPARE_USERS:-100} cmp_rate=${COMPARE_SPAWN_RATE:-4} cmp_hold=${COMPARE_HOLD:-30}
+    cmp_users=${COMPARE_USERS:-100} cmp_rate=${COMPARE_SPAWN_RATE:-4} cmp_hold=${COMPARE_HOLD:-20}
     cmp_seconds=${COMPARE_SECONDS:-10}
   fi
   local sys ports i=0
