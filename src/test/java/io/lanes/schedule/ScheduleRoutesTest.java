@@ -78,7 +78,7 @@ class ScheduleRoutesTest {
         assertEquals(0, sweeper.getLong("runs"));
 
         String line = heartbeats.messages().get(0);
-        assertEquals("Heartbeat " + node.id() + ": in flight blocking 0/80, files 0/68, tasks 0/72, compute 0/64;"
+        assertEquals("Heartbeat " + node.id() + ": in flight blocking 0/164, files 0/68, tasks 0/72, compute 0/64;"
           + " background 0 pending", line);
         testContext.completeNow();
       })));
