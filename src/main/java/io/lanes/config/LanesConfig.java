@@ -68,8 +68,9 @@ public record LanesConfig(
 
   /**
    * {@code blocking}: the named pool {@code lanes-blocking} and its admission bound, and the sleeps of {@code /sync} and
-   * {@code /async}: {@code defaultSleepSeconds} when a request gives no {@code seconds} (the original's 5 s, or
-   * {@code maxSleepSeconds} when that is smaller and no default is set), at most {@code maxSleepSeconds}.
+   * {@code /async}: {@code defaultSleepSeconds} when a request gives no {@code seconds} (the original's 5 s), lowered to
+   * {@code maxSleepSeconds} when that is smaller: the bound holds for every wait, and a config written before the
+   * default existed (a {@code maxSleepSeconds} below 5) still starts.
    */
   public record Blocking(int poolSize, int queueLimit, int defaultSleepSeconds, int maxSleepSeconds, long warnExecuteMs) {
     public static final String POOL_NAME = "lanes-blocking";
@@ -78,11 +79,7 @@ public record LanesConfig(
 
     static Blocking from(ConfigReader r) {
       int maxSleepSeconds = r.integer("maxSleepSeconds", 60, 0, 3600);
-      int defaultSleepSeconds = r.integer("defaultSleepSeconds", Math.min(ORIGINAL_SLEEP_SECONDS, maxSleepSeconds), 0, 3600);
-      if (defaultSleepSeconds > maxSleepSeconds) {
-        throw new ConfigException(r.path("defaultSleepSeconds"),
-          "must not exceed blocking.maxSleepSeconds (" + maxSleepSeconds + ")");
-      }
+      int defaultSleepSeconds = Math.min(r.integer("defaultSleepSeconds", ORIGINAL_SLEEP_SECONDS, 0, 3600), maxSleepSeconds);
       return new Blocking(
         // 100: the original's clients send 100 concurrent /sync; a sleeping thread costs no CPU and ~0.1 MiB (README)
         r.integer("poolSize", 100, 1, 1024),
