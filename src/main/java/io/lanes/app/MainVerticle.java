@@ -237,7 +237,8 @@ public final class MainVerticle extends VerticleBase {
     return List.of(
       new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
         config.http().retryAfterSeconds()),
-      new CoreRoutes(instance, s.blocking(), config.blocking().maxSleepSeconds()),
+      new CoreRoutes(instance, s.blocking(), config.blocking().defaultSleepSeconds(),
+        config.blocking().maxSleepSeconds()),
       new TaskRoutes(s.tasks(), config.tasks()),
       new ScheduleRoutes(s.id(), s.schedules()),
       new FileRoutes(s.writes(), s.log(), s.background(), new FileRoutes.Limits(config.files().defaultBytes(),
@@ -248,17 +249,20 @@ public final class MainVerticle extends VerticleBase {
       new DocsRoutes(contract));
   }
 
-  /** The configured limits the contract documents and validates as maxima, by config key. */
+  /** The configured limits and defaults the contract documents (and validates, for maxima), by config key. */
   private static Map<String, Number> contractLimits(LanesConfig config) {
-    return Map.of(
-      "blocking.maxSleepSeconds", config.blocking().maxSleepSeconds(),
-      "tasks.maxSeconds", config.tasks().maxSeconds(),
-      "files.maxBytes", config.files().maxBytes(),
-      "compute.maxIterations", config.compute().maxIterations(),
-      "compute.maxLimit", config.compute().maxLimit(),
-      "compute.maxRounds", config.compute().maxRounds(),
-      "fanout.maxDelayMs", config.fanout().maxDelayMs(),
-      "fanout.stubMaxBytes", config.fanout().stubMaxBytes());
+    return Map.ofEntries(
+      Map.entry("blocking.defaultSleepSeconds", config.blocking().defaultSleepSeconds()),
+      Map.entry("tasks.defaultSeconds", config.tasks().defaultSeconds()),
+      Map.entry("files.defaultBytes", config.files().defaultBytes()),
+      Map.entry("blocking.maxSleepSeconds", config.blocking().maxSleepSeconds()),
+      Map.entry("tasks.maxSeconds", config.tasks().maxSeconds()),
+      Map.entry("files.maxBytes", config.files().maxBytes()),
+      Map.entry("compute.maxIterations", config.compute().maxIterations()),
+      Map.entry("compute.maxLimit", config.compute().maxLimit()),
+      Map.entry("compute.maxRounds", config.compute().maxRounds()),
+      Map.entry("fanout.maxDelayMs", config.fanout().maxDelayMs()),
+      Map.entry("fanout.stubMaxBytes", config.fanout().stubMaxBytes()));
   }
 
   /** Each periodic job once per period across the cluster, or every period when alone. */

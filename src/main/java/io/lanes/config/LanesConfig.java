@@ -68,16 +68,26 @@ public record LanesConfig(
 
   /**
    * {@code blocking}: the named pool {@code lanes-blocking}. Work waits at most {@code maxWaitMs} for a thread (the
-   * lane's budget); {@code queueLimit} waiting is only a memory guard.
+   * lane's budget); {@code queueLimit} waiting is only a memory guard. The sleeps of {@code /sync} and {@code /async}:
+   * {@code defaultSleepSeconds} when a request gives no {@code seconds} (the original's 5 s), lowered to
+   * {@code maxSleepSeconds} when that is smaller: the bound holds for every wait, and a config written before the
+   * default existed (a {@code maxSleepSeconds} below 5) still starts.
    */
-  public record Blocking(int poolSize, int queueLimit, int maxSleepSeconds, long warnExecuteMs, long maxWaitMs) {
+  public record Blocking(int poolSize, int queueLimit, int defaultSleepSeconds, int maxSleepSeconds, long warnExecuteMs,
+                         long maxWaitMs) {
     public static final String POOL_NAME = "lanes-blocking";
+    /** What the original service sleeps in {@code /sync} and {@code /async}. */
+    public static final int ORIGINAL_SLEEP_SECONDS = 5;
 
     static Blocking from(ConfigReader r) {
+      int maxSleepSeconds = r.integer("maxSleepSeconds", 60, 0, 3600);
+      int defaultSleepSeconds = Math.min(r.integer("defaultSleepSeconds", ORIGINAL_SLEEP_SECONDS, 0, 3600), maxSleepSeconds);
       return new Blocking(
-        r.integer("poolSize", 16, 1, 1024),
+        // 100: the original's clients send 100 concurrent /sync; a sleeping thread costs no CPU and ~0.1 MiB (README)
+        r.integer("poolSize", 100, 1, 1024),
         r.integer("queueLimit", 10_000, 0, 1_000_000),
-        r.integer("maxSleepSeconds", 60, 0, 3600),
+        defaultSleepSeconds,
+        maxSleepSeconds,
         r.longValue("warnExecuteMs", 60_000, 1, 3_600_000),
         r.longValue("maxWaitMs", 10_000, 1, 3_600_000));
     }

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The routes of the original service that need no lane of their own, and its two kinds of wait: {@code GET /},
- * {@code /hello}, {@code /sync} (a blocking sleep on the blocking lane) and {@code /async} (a timer on the loop).
+ * {@code /hello}, {@code /sync} (a blocking sleep on the blocking lane) and {@code /async} (a timer on the loop). Both
+ * waits last {@code seconds} when given, else {@code blocking.defaultSleepSeconds} (the original's 5 s), so the
+ * original's clients, which send no parameter, get the original's wait.
  */
 public final class CoreRoutes implements Routes {
 
@@ -25,11 +27,13 @@ public final class CoreRoutes implements Routes {
 
   private final Vertx vertx;
   private final BlockingLane blocking;
+  private final int defaultSleepSeconds;
   private final int maxSleepSeconds;
 
-  public CoreRoutes(Vertx vertx, BlockingLane blocking, int maxSleepSeconds) {
+  public CoreRoutes(Vertx vertx, BlockingLane blocking, int defaultSleepSeconds, int maxSleepSeconds) {
     this.vertx = vertx;
     this.blocking = blocking;
+    this.defaultSleepSeconds = defaultSleepSeconds;
     this.maxSleepSeconds = maxSleepSeconds;
   }
 
@@ -50,9 +54,9 @@ public final class CoreRoutes implements Routes {
     Responses.ok(ctx, new JsonObject().put("message", "Hello world"));
   }
 
-  /** Route step: {@code seconds} is a number in 0..blocking.maxSleepSeconds. */
+  /** Route step: {@code seconds}, when given, is a number in 0..blocking.maxSleepSeconds. */
   private void validateSeconds(RoutingContext ctx) {
-    WAIT.put(ctx, Params.seconds(ctx, SECONDS, maxSleepSeconds));
+    WAIT.put(ctx, Params.seconds(ctx, SECONDS, defaultSleepSeconds, maxSleepSeconds));
     ctx.next();
   }
 

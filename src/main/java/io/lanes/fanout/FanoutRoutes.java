@@ -114,7 +114,6 @@ public final class FanoutRoutes implements Routes {
     }
     JsonObject detail = result.toJson();
     if (result.succeeded()) {
-      detail.remove("body");
       detail.put("error", new JsonObject().put("kind", Outcome.BAD_JSON.label())
         .put("message", "the upstream answered JSON that is not an object or array"));
     }
@@ -125,15 +124,24 @@ public final class FanoutRoutes implements Routes {
     return results.stream().anyMatch(UpstreamResult::succeeded) ? 200 : 502;
   }
 
+  /**
+   * {@code results}: each upstream's JSON body in configured order, {@code null} for a failed one, as the original
+   * answers ({@code [r.json() for r in responses]}); {@code upstreams}: each call's outcome, in the same order.
+   */
   private static JsonObject fanOutReport(List<UpstreamResult> results, long startedNanos) {
-    JsonArray answers = new JsonArray();
-    results.forEach(result -> answers.add(result.toJson()));
+    JsonArray bodies = new JsonArray();
+    JsonArray outcomes = new JsonArray();
+    for (UpstreamResult result : results) {
+      bodies.add(result.body());
+      outcomes.add(result.toJson());
+    }
     JsonObject report = new JsonObject();
     if (fanOutStatus(results) == 502) {
       report.put("error", "all upstreams failed").put("detail", results.size() + " of " + results.size() + " upstreams failed");
     }
     return report
-      .put("results", answers)
+      .put("results", bodies)
+      .put("upstreams", outcomes)
       .put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
   }
 

@@ -21,15 +21,15 @@ public record UpstreamResult(String upstream, Integer status, long elapsedMs, Ou
     return outcome == Outcome.OK;
   }
 
-  /** {@code {"upstream","status","elapsed_ms","body"}} or {@code {..., "error":{"kind","message"}}}. */
+  /**
+   * The outcome without the body: {@code {"upstream","status","elapsed_ms","error"}}, {@code error} null on success and
+   * {@code {"kind","message"}} otherwise (an entry of {@code /fetch-data}'s {@code upstreams}).
+   */
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
+    return new JsonObject()
       .put("upstream", upstream)
       .put("status", status)
-      .put("elapsed_ms", elapsedMs);
-    if (succeeded()) {
-      return json.put("body", body);
-    }
-    return json.put("error", new JsonObject().put("kind", outcome.label()).put("message", message));
+      .put("elapsed_ms", elapsedMs)
+      .put("error", succeeded() ? null : new JsonObject().put("kind", outcome.label()).put("message", message));
   }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 /**
  * The OpenAPI contract the router is built from ({@value #RESOURCE} on the class path), with this node's configured
  * limits written into it: a schema that names a config key with {@code x-lanes-max} gets that key's value as its
- * {@code maximum}, so the documented maxima and the validated ones are the node's own. Served as-is at
+ * {@code maximum} (and one that names it with {@code x-lanes-default} gets it as its {@code default}), so the documented
+ * maxima and defaults and the validated ones are the node's own. Served as-is at
  * {@code /openapi.json} and {@code /openapi.yaml}.
  */
 public final class ApiContract {
@@ -31,6 +32,8 @@ public final class ApiContract {
   public static final String RESOURCE = "openapi.yaml";
   /** A schema extension naming the config key of its maximum (e.g. {@code files.maxBytes}). */
   static final String MAX_KEY = "x-lanes-max";
+  /** A schema extension naming the config key of its default (e.g. {@code blocking.defaultSleepSeconds}). */
+  static final String DEFAULT_KEY = "x-lanes-default";
   /** A schema extension: a value over its maximum answers this status (413 for {@code bytes}) instead of 400. */
   static final String OVER_MAXIMUM = "x-lanes-over-maximum";
 
@@ -103,7 +106,10 @@ public final class ApiContract {
     }
   }
 
-  /** Every schema with {@value #MAX_KEY} gets the named limit as its {@code maximum} (when the limit is given). */
+  /**
+   * Every schema with {@value #MAX_KEY} gets the named limit as its {@code maximum}, and every one with
+   * {@value #DEFAULT_KEY} the named value as its {@code default} (when the value is given).
+   */
   static JsonObject withLimits(JsonObject document, Map<String, ? extends Number> limits) {
     patch(document, limits);
     return document;
@@ -114,6 +120,10 @@ public final class ApiContract {
       Object key = object.getValue(MAX_KEY);
       if (key instanceof String name && limits.containsKey(name)) {
         object.put("maximum", limits.get(name));
+      }
+      Object defaultKey = object.getValue(DEFAULT_KEY);
+      if (defaultKey instanceof String name && limits.containsKey(name)) {
+        object.put("default", limits.get(name));
       }
       object.forEach(entry -> patch(entry.getValue(), limits));
     } else if (node instanceof JsonArray array) {

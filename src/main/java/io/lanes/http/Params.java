@@ -23,6 +23,14 @@ public final class Params {
     return value.stripTrailingZeros().scale() <= 0 ? (Number) value.longValueExact() : (Number) value.doubleValue();
   }
 
+  /**
+   * An optional decimal number of seconds in {@code 0..max}: {@code defaultValue} when the parameter is absent, otherwise
+   * as {@link #seconds(RoutingContext, String, int)} (so {@code ?seconds=} with no value is still a 400).
+   */
+  public static Number seconds(RoutingContext ctx, String name, Number defaultValue, int max) {
+    return ctx.request().getParam(name) == null ? defaultValue : seconds(ctx, name, max);
+  }
+
   /** An optional whole number in {@code min..max}, or {@code defaultValue} when absent. */
   public static long wholeNumber(RoutingContext ctx, String name, long defaultValue, long min, long max) {
     String raw = ctx.request().getParam(name);

@@ -148,6 +148,7 @@ class ConfigLoaderTest {
       "schedules[0].name", new JsonObject().put("schedules", new io.vertx.core.json.JsonArray().add(new JsonObject())),
       "compute", new JsonObject().put("compute", 3),
       "tasks.defaultSeconds", new JsonObject().put("tasks", new JsonObject().put("defaultSeconds", 10).put("maxSeconds", 5)),
+      "blocking.defaultSleepSeconds", new JsonObject().put("blocking", new JsonObject().put("defaultSleepSeconds", -1)),
       "fanout.upstreams[0]", new JsonObject().put("fanout", new JsonObject().put("upstreams", "file:///etc/passwd")));
     bad.forEach((key, json) -> {
       ConfigException error = assertThrows(ConfigException.class, () -> LanesConfig.from(json), key);
@@ -166,6 +167,11 @@ class ConfigLoaderTest {
     assertEquals(cores, config.compute().instances());
     assertEquals(4, config.roles().size());
     assertFalse(config.demo().allowEventLoopBlocking());
+    assertEquals(5, config.blocking().defaultSleepSeconds(), "the original's /sync and /async wait 5 s");
+    assertEquals(1, LanesConfig.from(new JsonObject().put("blocking", new JsonObject().put("maxSleepSeconds", 1)))
+      .blocking().defaultSleepSeconds(), "the default never exceeds the bound");
+    assertEquals(2, LanesConfig.from(new JsonObject().put("blocking",
+      new JsonObject().put("defaultSleepSeconds", 10).put("maxSleepSeconds", 2))).blocking().defaultSleepSeconds());
     assertEquals(0, LanesConfig.from(new JsonObject().put("compute", new JsonObject().put("instances", 0)))
       .compute().instances());
   }

@@ -174,7 +174,7 @@ class EmbeddedUpstreamsTest {
       .onComplete(testContext.succeeding(response -> testContext.verify(() -> {
         assertEquals(200, response.statusCode(), response.bodyAsString());
         List<String> kinds = new ArrayList<>();
-        response.bodyAsJsonObject().getJsonArray("results").forEach(result -> {
+        response.bodyAsJsonObject().getJsonArray("upstreams").forEach(result -> {
           JsonObject error = ((JsonObject) result).getJsonObject("error");
           kinds.add(error == null ? "ok" : error.getString("kind"));
         });

@@ -90,7 +90,7 @@ class FanoutBurstTest {
   }
 
   private static String outcome(JsonObject body, int index) {
-    JsonObject result = body.getJsonArray("results").getJsonObject(index);
-    return result.containsKey("error") ? result.getJsonObject("error").getString("kind") : "ok";
+    JsonObject error = body.getJsonArray("upstreams").getJsonObject(index).getJsonObject("error");
+    return error == null ? "ok" : error.getString("kind");
   }
 }

@@ -34,8 +34,14 @@ class FetchDataTest extends FakeUpstreamTest {
       .compose(node -> client.get(node.httpPort(), "127.0.0.1", uri).send());
   }
 
+  /** The outcome of call {@code index}: {@code {"upstream","status","elapsed_ms","error"}}. */
   private static JsonObject result(HttpResponse<Buffer> response, int index) {
-    return response.bodyAsJsonObject().getJsonArray("results").getJsonObject(index);
+    return response.bodyAsJsonObject().getJsonArray("upstreams").getJsonObject(index);
+  }
+
+  /** The JSON body upstream {@code index} answered, as the original lists it in {@code results}; null when it failed. */
+  private static Object body(HttpResponse<Buffer> response, int index) {
+    return response.bodyAsJsonObject().getJsonArray("results").getValue(index);
   }
 
   private static String kind(JsonObject result) {
@@ -51,14 +57,18 @@ class FetchDataTest extends FakeUpstreamTest {
     fetchData(5000, upstreams).onComplete(testContext.succeeding(response -> testContext.verify(() -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
       JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
+      JsonArray outcomes = response.bodyAsJsonObject().getJsonArray("upstreams");
       assertEquals(3, results.size());
+      assertEquals(3, outcomes.size());
       for (int i = 0; i < 3; i++) {
-        JsonObject result = results.getJsonObject(i);
+        JsonObject result = outcomes.getJsonObject(i);
         assertEquals(upstreams.get(i), result.getString("upstream"), "configured order");
         assertEquals(200, result.getInteger("status"));
-        assertEquals("/json?delay_ms=300&n=" + (i + 1), result.getJsonObject("body").getString("uri"));
+        assertEquals("/json?delay_ms=300&n=" + (i + 1), results.getJsonObject(i).getString("uri"), "the body itself");
         assertTrue(result.getLong("elapsed_ms") >= 300, result.encode());
-        assertFalse(result.containsKey("error"));
+        assertTrue(result.containsKey("error"));
+        assertNull(result.getValue("error"));
+        assertFalse(result.containsKey("body"), "bodies are in results only");
       }
       assertEquals(3, fake.maxInFlight(), "the three calls should overlap at the upstream");
       testContext.completeNow();
@@ -73,11 +83,12 @@ class FetchDataTest extends FakeUpstreamTest {
     List<String> upstreams = List.of(fake.url("/json"), fake.url("/status/500"), fake.url("/hang"));
     fetchData(timeoutMs, upstreams).onComplete(testContext.succeeding(response -> testContext.verify(() -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      assertEquals(true, result(response, 0).getJsonObject("body").getBoolean("ok"));
+      assertEquals(true, ((JsonObject) body(response, 0)).getBoolean("ok"));
       JsonObject failed = result(response, 1);
       assertEquals("http_status", kind(failed));
       assertEquals(500, failed.getInteger("status"));
-      assertFalse(failed.containsKey("body"));
+      assertTrue(response.bodyAsJsonObject().getJsonArray("results").hasNull(1), "a failed upstream's body is null");
+      assertNull(body(response, 2));
       JsonObject hung = result(response, 2);
       assertEquals("timeout", kind(hung));
       assertNull(hung.getValue("status"));
@@ -138,7 +149,8 @@ class FetchDataTest extends FakeUpstreamTest {
         assertEquals(200, response.statusCode(), response.bodyAsString());
         assertEquals("too_large", kind(result(response, 0)));
         assertEquals("too_large", kind(result(response, 1)));
-        assertEquals(MAX_BODY - 4, result(response, 2).getJsonArray("body").getString(0).length());
+        assertEquals(MAX_BODY - 4, ((JsonArray) body(response, 2)).getString(0).length());
+        assertNull(body(response, 0));
       })))
       // The two cut connections are closed; the complete one may stay for keep-alive.
       .compose(response -> Await.until(vertx, () -> fake.openConnections() <= 1))
@@ -173,10 +185,11 @@ class FetchDataTest extends FakeUpstreamTest {
         assertEquals(base + "/upstream/json", result(response, 0).getString("upstream"));
         assertEquals(base + "/upstream/uuid", result(response, 1).getString("upstream"));
         assertEquals(base + "/upstream/ip", result(response, 2).getString("upstream"));
-        assertEquals("Sample Slide Show",
-          result(response, 0).getJsonObject("body").getJsonObject("slideshow").getString("title"));
-        assertEquals(36, result(response, 1).getJsonObject("body").getString("uuid").length());
-        assertEquals("127.0.0.1", result(response, 2).getJsonObject("body").getString("origin"));
+        // What the original's clients read: results[0]["slideshow"], results[1]["uuid"], results[2]["origin"].
+        JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
+        assertEquals("Sample Slide Show", results.getJsonObject(0).getJsonObject("slideshow").getString("title"));
+        assertEquals(36, results.getJsonObject(1).getString("uuid").length());
+        assertEquals("127.0.0.1", results.getJsonObject(2).getString("origin"));
         testContext.completeNow();
       })));
   }

@@ -93,7 +93,7 @@ class WriteLanesTest {
       .compose(id -> ApiContract.load(vertx, Map.of()))
       .compose(contract -> {
         front[0] = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), contract, instance -> List.of(
-          new CoreRoutes(instance, blocking, 1),
+          new CoreRoutes(instance, blocking, 1, 1),
           new FileRoutes(writes, LogAppender.create(vertx, files), new BackgroundWork(), limits),
           new NotServedHere()));
         return vertx.deployVerticle(front[0]);

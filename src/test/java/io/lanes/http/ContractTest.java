@@ -181,6 +181,28 @@ class ContractTest {
   }
 
   @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("documents at /openapi.json this node's configured defaults and maxima, not the file's")
+  void documentsTheNodesLimits(Vertx vertx, VertxTestContext testContext) {
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
+    JsonObject overrides = new JsonObject()
+      .put("blocking", new JsonObject().put("defaultSleepSeconds", 2).put("maxSleepSeconds", 30))
+      .put("files", new JsonObject().put("defaultBytes", 4096).put("maxBytes", 8192));
+    TestNodes.start(vertx, TestNodes.config(dataDir, overrides))
+      .compose(node -> client.get(node.httpPort(), "127.0.0.1", "/openapi.json").send())
+      .onComplete(testContext.succeeding(answer -> testContext.verify(() -> {
+        JsonObject parameters = answer.bodyAsJsonObject().getJsonObject("components").getJsonObject("parameters");
+        JsonObject seconds = parameters.getJsonObject("SleepSeconds").getJsonObject("schema");
+        assertEquals(2, seconds.getInteger("default"), seconds.encode());
+        assertEquals(30, seconds.getInteger("maximum"), seconds.encode());
+        JsonObject bytes = parameters.getJsonObject("Bytes").getJsonObject("schema");
+        assertEquals(4096, bytes.getLong("default"), bytes.encode());
+        assertEquals(8192, bytes.getLong("maximum"), bytes.encode());
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
   @DisplayName("lists in the README's route table exactly the contract's paths")
   void readmeListsTheContractsPaths(Vertx vertx) throws Exception {
     Set<String> documented = contract(vertx).openApi().operations().stream().map(Operation::getOpenAPIPath)
@@ -189,7 +211,7 @@ class ContractTest {
     String table = readme.substring(readme.indexOf("| route | lane | answer |"));
     table = table.substring(0, table.indexOf("\n\n"));
     Set<String> listed = new TreeSet<>();
-    Matcher routes = Pattern.compile("`(?:GET|POST|GET\\\\\\|POST) (/[^` ?]*)[^`]*`|, `(/[^` ?]*)[^`]*`").matcher(table);
+    Matcher routes = Pattern.compile("`(?:GET|POST|GET\\\\\\|POST) (/[^` ?\\[]*)[^`]*`|, `(/[^` ?\\[]*)[^`]*`").matcher(table);
     while (routes.find()) {
       listed.add(routes.group(1) != null ? routes.group(1) : routes.group(2));
     }

@@ -42,8 +42,7 @@ class CoreRoutesTest {
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext testContext) {
     node = TestNodes.node(vertx, TestNodes.config(dataDir,
-      new JsonObject().put("blocking", new JsonObject().put("maxSleepSeconds", 5))
-));
+      new JsonObject().put("blocking", new JsonObject().put("maxSleepSeconds", 5).put("defaultSleepSeconds", 1))));
     TestNodes.deploy(vertx, node).onComplete(testContext.succeedingThenComplete());
   }
 
@@ -87,6 +86,26 @@ class CoreRoutesTest {
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("wait blocking.defaultSleepSeconds on /sync and /async without seconds, as the original's clients expect")
+  void waitTheDefaultWithoutSeconds(Vertx vertx, VertxTestContext testContext) {
+    long started = System.nanoTime();
+    Future.all(get(vertx, "/sync"), get(vertx, "/async"))
+      .onComplete(testContext.succeeding(both -> testContext.verify(() -> {
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        List<HttpResponse<Buffer>> responses = both.list();
+        assertEquals(200, responses.get(0).statusCode(), responses.get(0).bodyAsString());
+        assertEquals(200, responses.get(1).statusCode(), responses.get(1).bodyAsString());
+        assertEquals(new JsonObject().put("message", "Done").put("seconds", 1).put("lane", "blocking"),
+          responses.get(0).bodyAsJsonObject());
+        assertEquals(new JsonObject().put("message", "Done").put("seconds", 1).put("lane", "loop"),
+          responses.get(1).bodyAsJsonObject());
+        assertTrue(tookMs >= 1000, "both waited the configured default, took " + tookMs + " ms");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   @DisplayName("report health and readiness as UP once the node is deployed")
   void reportHealthAndReadiness(Vertx vertx, VertxTestContext testContext) {
     Future.all(get(vertx, "/health"), get(vertx, "/ready"))
@@ -108,7 +127,6 @@ class CoreRoutesTest {
   void rejectBadInput(Vertx vertx, VertxTestContext testContext) {
     List<String> uris = new ArrayList<>();
     for (String route : List.of("/sync", "/async")) {
-      uris.add(route);
       uris.add(route + "?seconds=");
       uris.add(route + "?seconds=abc");
       uris.add(route + "?seconds=-1");
