@@ -1,6 +1,7 @@
 package io.lanes.files;
 
 import io.lanes.config.LanesConfig;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,14 +11,18 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
  * The {@code async} mode of {@code /write}: the same temp-file life cycle as {@link ChunkedFileWriter}, done with Vert.x
- * {@link AsyncFile} from the event loop, never blocking it. Back-pressure keeps at most {@value #QUEUED_CHUNKS} chunks
- * queued in the file at any time, so memory stays O(chunk) however large the write.
+ * {@link AsyncFile} from the event loop, never blocking it. Every chunk is a view of one read-only buffer of {@code a}s
+ * that all writes of the node share (direct unless {@code files.buffer} is {@code heap}: Vert.x hands a direct buffer
+ * to the file channel as it is, a heap one the JDK copies into a temporary direct buffer on every write call), and
+ * back-pressure keeps at most {@value #QUEUED_CHUNKS} chunks queued in the file at any time, so memory stays O(chunk)
+ * however large and however many the writes.
  */
 public final class AsyncFileWriter {
 
@@ -26,34 +31,51 @@ public final class AsyncFileWriter {
 
   private final Vertx vertx;
   private final Path dataDir;
-  private final int chunkBytes;
+  private final Buffer chunk;
   private final boolean fsync;
   private final boolean keep;
   private final Function<String, Future<AsyncFile>> opener;
 
   AsyncFileWriter(Vertx vertx, Path dataDir, int chunkBytes, boolean fsync, boolean keep) {
-    this(vertx, dataDir, chunkBytes, fsync, keep,
-      temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true)));
+    this(vertx, dataDir, chunk(chunkBytes, true), fsync, keep, opener(vertx));
   }
 
   /** With {@code opener} creating and opening the temp file (tests watch what is done to it). */
   AsyncFileWriter(Vertx vertx, Path dataDir, int chunkBytes, boolean fsync, boolean keep,
                   Function<String, Future<AsyncFile>> opener) {
+    this(vertx, dataDir, chunk(chunkBytes, true), fsync, keep, opener);
+  }
+
+  private AsyncFileWriter(Vertx vertx, Path dataDir, Buffer chunk, boolean fsync, boolean keep,
+                          Function<String, Future<AsyncFile>> opener) {
     this.vertx = vertx;
     this.dataDir = dataDir;
-    this.chunkBytes = chunkBytes;
+    this.chunk = chunk;
     this.fsync = fsync;
     this.keep = keep;
     this.opener = opener;
   }
 
   public static AsyncFileWriter from(Vertx vertx, LanesConfig.Files files) {
-    return new AsyncFileWriter(vertx, Path.of(files.dataDir()), files.chunkBytes(), files.fsync(), files.keep());
+    return new AsyncFileWriter(vertx, Path.of(files.dataDir()), chunk(files.chunkBytes(), files.directBuffer()),
+      files.fsync(), files.keep(), opener(vertx));
+  }
+
+  private static Function<String, Future<AsyncFile>> opener(Vertx vertx) {
+    return temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true));
+  }
+
+  /**
+   * One chunk of {@code a}s as a Vert.x buffer over {@link ChunkedFileWriter#fill}'s read-only buffer: no write can
+   * change it, so every write of the node shares it.
+   */
+  static Buffer chunk(int chunkBytes, boolean direct) {
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(ChunkedFileWriter.fill(chunkBytes, direct)));
   }
 
   /** Writes {@code bytes} bytes; the future holds how many were written. Call it from an event loop. */
   public Future<Long> write(long bytes) {
-    return writeWith(file -> new ChunkPump(file, bytes, chunkBytes).start());
+    return writeWith(file -> new ChunkPump(file, bytes, chunk).start());
   }
 
   /** The temp-file life cycle around {@code content}; tests use it to fail a write half-way. */
@@ -104,13 +126,15 @@ public final class AsyncFileWriter {
     private boolean failed;
 
     ChunkPump(AsyncFile file, long bytes, int chunkBytes) {
+      this(file, bytes, AsyncFileWriter.chunk(chunkBytes, true));
+    }
+
+    /** {@code chunk} is shared and never modified: each write gets it whole, the last one a slice of it. */
+    ChunkPump(AsyncFile file, long bytes, Buffer chunk) {
       this.file = file;
       this.bytes = bytes;
       this.remaining = bytes;
-      this.chunk = Buffer.buffer(new byte[(int) Math.min(chunkBytes, Math.max(bytes, 1))]);
-      for (int i = 0; i < chunk.length(); i++) {
-        chunk.setByte(i, (byte) 'a');
-      }
+      this.chunk = chunk;
     }
 
     Future<Long> start() {
