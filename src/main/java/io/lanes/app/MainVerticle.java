@@ -33,6 +33,7 @@ import io.lanes.lifecycle.Readiness;
 import io.lanes.ops.Observability;
 import io.lanes.ops.OpsRoutes;
 import io.lanes.registry.Registries;
+import io.lanes.registry.Registry;
 import io.lanes.schedule.JobLock;
 import io.lanes.schedule.JobStats;
 import io.lanes.schedule.LocalJobLock;
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -142,19 +144,22 @@ public final class MainVerticle extends VerticleBase {
       AsyncFileWriter.from(vertx, files), files.writeTimeoutMs());
 
     LanesConfig.Tasks taskConfig = config.tasks();
-    TaskRunner tasks = new TaskRunner(lanes.tasks(),
+    TaskRunner tasks = new TaskRunner(id, lanes.tasks(),
       vertx.createSharedWorkerExecutor(TaskRunner.POOL_NAME, taskConfig.maxRunning(), TaskRunner.warnAfterMs(config),
         TimeUnit.MILLISECONDS),
-      Registries.create(vertx, TaskRunner.REGISTRY_MAP, taskConfig.retentionCount(), taskConfig.retentionMs(),
-        TaskRunner.activeTtlMs(taskConfig), TaskRunner::isTerminal),
+      registry(TaskRunner.REGISTRY_MAP, taskConfig.retentionCount(), taskConfig.retentionMs(),
+        TaskRunner.activeTtlMs(taskConfig), TaskRunner.terminalStates()),
       readiness, background);
 
     LanesConfig.Compute computeConfig = config.compute();
     ComputeSender compute = new ComputeSender(vertx.eventBus(), lanes.compute(), computeConfig.timeoutMs());
-    JobStore jobs = new JobStore(compute,
-      Registries.create(vertx, JobStore.REGISTRY_MAP, computeConfig.retentionCount(), computeConfig.retentionMs(),
-        JobStore.activeTtlMs(computeConfig), JobStore::isTerminal),
-      background, id, cluster::isLive);
+    JobStore jobs = new JobStore(vertx, compute,
+      registry(JobStore.REGISTRY_MAP, computeConfig.retentionCount(), computeConfig.retentionMs(),
+        JobStore.activeTtlMs(computeConfig), JobStore.terminalStates()),
+      background, id, cluster::isLive, vertx.isClustered() ? Clustering.failureDetectionMs(vertx) : 0);
+    // clustering: the work of a node that leaves (killed, cut off) is ended by the survivors
+    cluster.onNodeLeft(tasks::nodeLeft);
+    cluster.onNodeLeft(jobs::nodeLeft);
 
     ScheduleBoard schedules = new ScheduleBoard(stats -> ops.bindScheduleRuns(stats.name(), stats, JobStats::runs));
     ops.bindLanes(lanes);
@@ -238,6 +243,14 @@ public final class MainVerticle extends VerticleBase {
       new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
         (upstream, outcome, elapsedNanos) -> s.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos)),
       new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes()));
+  }
+
+  /** Task or job states: in this JVM, or cluster-wide (a Hazelcast map) when clustered. */
+  private Registry registry(String mapName, int retentionCount, long retentionMs, long activeTtlMs,
+                            Set<String> terminal) {
+    return vertx.isClustered()
+      ? Registries.cluster(vertx, Clustering.hazelcast(vertx), mapName, retentionMs, activeTtlMs, terminal)
+      : Registries.local(retentionCount, retentionMs, terminal);
   }
 
   /** Each periodic job once per period across the cluster, or every period when alone. */

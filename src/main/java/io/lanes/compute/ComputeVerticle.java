@@ -85,18 +85,19 @@ public final class ComputeVerticle extends VerticleBase {
       // It waited in this verticle's queue until its requester gave up: starting it would only burn the thread.
       throw new DeadlineExceededException(deadline.atEpochMs());
     }
-    reportStart(request);
+    long startedAt = System.currentTimeMillis();
+    reportStart(request, startedAt);
     long startNanos = System.nanoTime();
     Object result = job.run(params, deadline);
-    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName());
+    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName(), startedAt);
   }
 
   /** Tells the sender of an async job that it has left the queue (fire and forget: the final state follows anyway). */
-  private void reportStart(JobRequest request) {
+  private void reportStart(JobRequest request, long startedAt) {
     if (request.reportStartTo() == null || request.id() == null) {
       return;
     }
-    JobStarted report = new JobStarted(request.id(), nodeId, Thread.currentThread().getName(), System.currentTimeMillis());
+    JobStarted report = new JobStarted(request.id(), nodeId, Thread.currentThread().getName(), startedAt);
     if (vertx.isClustered()) {
       // clustering: through the relay's event loop, not this busy pool (see StartReportRelayVerticle)
       vertx.eventBus().send(Addresses.COMPUTE_START_RELAY, report, new DeliveryOptions()
