@@ -14,6 +14,7 @@ import io.lanes.compute.ComputeSender;
 import io.lanes.compute.ComputeVerticle;
 import io.lanes.compute.JobStore;
 import io.lanes.config.ConfigLoader;
+import io.lanes.lifecycle.StartupException;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
 import io.lanes.core.CoreRoutes;
@@ -49,6 +50,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
+import io.vertx.core.file.FileSystem;
 import io.vertx.ext.healthchecks.HealthChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,7 @@ public final class MainVerticle extends VerticleBase {
 
   private Services services;
   private final Promise<Integer> httpPort = Promise.promise();
+  private final Promise<Integer> opsPort = Promise.promise();
   private final List<HttpVerticle> fronts = new CopyOnWriteArrayList<>();
 
   @Override
@@ -122,6 +125,11 @@ public final class MainVerticle extends VerticleBase {
   /** The port the HTTP front listens on, once it does (the real one when 0 was configured). */
   public Future<Integer> httpPort() {
     return httpPort.future();
+  }
+
+  /** The port of the ops listener, once it listens; never completes on a node without {@code ops.port}. */
+  public Future<Integer> opsPort() {
+    return opsPort.future();
   }
 
   /** Builds every lane and service of the node; the pools belong to this verticle's context and close with it. */
@@ -182,7 +190,7 @@ public final class MainVerticle extends VerticleBase {
       deployed = deployed.compose(v -> vertx.deployVerticle(() -> new ClusterVerticle(s.id(), s.cluster(), s.health(),
         config.ops().healthTimeoutMs(), httpPort.future()), new DeploymentOptions()));
     }
-    deployed = deployed.compose(v -> vertx.fileSystem().mkdirs(config.files().dataDir()));
+    deployed = deployed.compose(v -> usableDataDir(config.files().dataDir()));
     if (config.has(Role.FILES)) {
       deployed = deployed.compose(v -> vertx.deployVerticle(
         () -> new FileWriterVerticle(s.fileWriter(), config.files().maxBytes()),
@@ -198,10 +206,44 @@ public final class MainVerticle extends VerticleBase {
           config.files().staleTempMs()),
         jobLock(s.id())), SchedulerVerticle.deploymentOptions(config)));
     }
+    if (config.ops().separate()) {
+      deployed = deployed.compose(v -> deployOps(s));
+    }
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(s));
     }
     return deployed.mapEmpty();
+  }
+
+  /**
+   * The data directory exists (created if missing) and a file can be created and deleted in it; else start-up fails with
+   * one line naming the directory and the setting.
+   */
+  private Future<Void> usableDataDir(String dataDir) {
+    FileSystem fs = vertx.fileSystem();
+    return fs.mkdirs(dataDir)
+      .compose(made -> fs.createTempFile(dataDir, ".lanes-start-", ".tmp", (String) null))
+      .compose(fs::delete)
+      .recover(failure -> Future.failedFuture(new StartupException("Cannot use the data directory "
+        + Path.of(dataDir).toAbsolutePath() + ": " + FileProblems.describe(failure) + ". Set another with "
+        + ConfigLoader.settingOf("files.dataDir") + ".")));
+  }
+
+  /** The operational endpoints on a listener of their own ({@code ops.host:ops.port}), on every node that sets it. */
+  private Future<?> deployOps(Services s) {
+    LanesConfig config = s.config();
+    LanesConfig.Http api = config.http();
+    LanesConfig.Ops ops = config.ops();
+    LanesConfig.Http listener = new LanesConfig.Http(ops.host(), ops.port(), 1, api.maxBodyBytes(),
+      api.idleTimeoutSeconds(), api.maxHeaderBytes(), api.maxUriBytes(), api.retryAfterSeconds());
+    HttpVerticle[] verticle = new HttpVerticle[1];
+    return vertx.deployVerticle(() -> {
+      verticle[0] = new HttpVerticle("ops", listener, config.shutdown(), s.readiness(), instance -> List.of(
+        OpsRoutes.details(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
+          api.retryAfterSeconds()),
+        new ScheduleRoutes(s.id(), s.schedules())));
+      return verticle[0];
+    }, new DeploymentOptions()).onSuccess(id -> opsPort.complete(verticle[0].actualPort()));
   }
 
   private Future<?> deployCompute(Services s) {
@@ -232,17 +274,24 @@ public final class MainVerticle extends VerticleBase {
   /** The features of one HTTP verticle instance, each with only what it uses; built on that instance's context. */
   private List<Routes> routes(Vertx instance, Services s) {
     LanesConfig config = s.config();
-    return List.of(
-      new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
-        config.http().retryAfterSeconds()),
+    int retryAfter = config.http().retryAfterSeconds();
+    List<Routes> routes = new ArrayList<>();
+    if (config.ops().separate()) {
+      routes.add(OpsRoutes.onApi(s.id(), s.readiness(), s.health(), s.cluster()::hasComputeConsumer, retryAfter));
+    } else {
+      routes.add(OpsRoutes.details(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(),
+        s.cluster()::hasComputeConsumer, retryAfter));
+      routes.add(new ScheduleRoutes(s.id(), s.schedules()));
+    }
+    routes.addAll(List.of(
       new CoreRoutes(instance, s.blocking(), config.blocking().maxSleepSeconds()),
       new TaskRoutes(s.tasks(), config.tasks()),
-      new ScheduleRoutes(s.id(), s.schedules()),
       new FileRoutes(s.writes(), s.log(), s.background(), new FileRoutes.Limits(config.files().defaultBytes(),
         config.files().maxBytes(), config.demo().allowEventLoopBlocking(), config.http().maxBodyBytes())),
       new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
         (upstream, outcome, elapsedNanos) -> s.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos)),
-      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes()));
+      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes())));
+    return routes;
   }
 
   /** Task or job states: in this JVM, or cluster-wide (a Hazelcast map) when clustered. */
@@ -290,6 +339,9 @@ public final class MainVerticle extends VerticleBase {
     parts.add("roles " + config.roles().stream().map(Role::id).sorted().toList());
     if (config.has(Role.HTTP)) {
       parts.add("http " + config.http().host() + ":" + httpPort.future().result() + " x" + config.http().instances());
+    }
+    if (config.ops().separate()) {
+      parts.add("ops " + config.ops().host() + ":" + opsPort.future().result());
     }
     if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
       parts.add("compute x" + config.compute().instances() + " on pool " + LanesConfig.Compute.POOL_NAME + " ("

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /fetch-data}, {@code /fetch} and {@code /complex-task}: calls to the configured upstreams (or, when none are
- * configured, to this node's embedded stubs, which it mounts too), through one {@link UpstreamClient} per HTTP verticle
- * instance. The targets come from the config only: nothing in a request can choose or change them.
+ * configured, to this node's embedded stubs, which it mounts too while {@code fanout.stubs} is on), through one
+ * {@link UpstreamClient} per HTTP verticle instance. The targets come from the config only: nothing in a request can
+ * choose or change them. With neither upstreams nor stubs, the three routes answer 503 saying so.
  */
 public final class FanoutRoutes implements Routes {
 
@@ -31,6 +32,7 @@ public final class FanoutRoutes implements Routes {
   private final List<Upstream> configured;
   private final Future<List<Upstream>> targets;
   private final ComputeSender compute;
+  private final boolean mountStubs;
 
   /**
    * Routes of one HTTP verticle instance (its {@code vertx}, on its context). {@code httpPort} completes once the HTTP
@@ -42,9 +44,15 @@ public final class FanoutRoutes implements Routes {
     this.client = UpstreamClient.create(vertx, config, listener);
     this.stubs = new EmbeddedUpstreams(vertx, config);
     this.configured = config.upstreams().stream().map(Upstream::of).toList();
-    this.targets = configured.isEmpty()
-      ? httpPort.map(port -> embeddedAt("http://" + hostToCall(httpHost) + ":" + port))
-      : Future.succeededFuture(configured);
+    this.mountStubs = config.stubs();
+    if (!configured.isEmpty()) {
+      this.targets = Future.succeededFuture(configured);
+    } else if (mountStubs) {
+      this.targets = httpPort.map(port -> embeddedAt("http://" + hostToCall(httpHost) + ":" + port));
+    } else {
+      this.targets = Future.failedFuture(new ApiException(503, "no upstreams", "fanout.upstreams is empty and the"
+        + " embedded stubs are off (http.host is not a loopback address): set fanout.upstreams, or fanout.stubs true"));
+    }
     this.compute = compute;
   }
 
@@ -53,8 +61,10 @@ public final class FanoutRoutes implements Routes {
     router.get("/fetch-data").handler(this::fetchData);
     router.get("/fetch").handler(this::fetch);
     router.get("/complex-task").putMetadata(LANE, Lanes.COMPUTE).handler(this::complexTask);
-    for (String path : EmbeddedUpstreams.PATHS) {
-      router.get(path).handler(stubs::validateShape).handler(stubs.answering(path));
+    if (mountStubs) {
+      for (String path : EmbeddedUpstreams.PATHS) {
+        router.get(path).handler(stubs::validateShape).handler(stubs.answering(path));
+      }
     }
   }
 

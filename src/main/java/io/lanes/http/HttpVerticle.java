@@ -1,7 +1,9 @@
 package io.lanes.http;
 
+import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.lifecycle.Readiness;
+import io.lanes.lifecycle.StartupException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -10,7 +12,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -21,6 +25,7 @@ import java.util.function.Function;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private final String settings;
   private final LanesConfig.Http http;
   private final LanesConfig.Shutdown shutdown;
   private final Readiness readiness;
@@ -30,9 +35,20 @@ public final class HttpVerticle extends VerticleBase {
   private InFlightRequests inFlight;
   private List<Routes> routes = List.of();
 
+  /** The HTTP API on {@code http.host:http.port}. */
   public HttpVerticle(LanesConfig.Http http, LanesConfig.Shutdown shutdown, Readiness readiness,
                       Function<Vertx, List<Routes>> features) {
-    this.http = http;
+    this("http", http, shutdown, readiness, features);
+  }
+
+  /**
+   * A listener on {@code listener}'s host and port, configured by the keys {@code <settings>.host} and
+   * {@code <settings>.port} (named when it cannot bind), serving {@code features}.
+   */
+  public HttpVerticle(String settings, LanesConfig.Http listener, LanesConfig.Shutdown shutdown, Readiness readiness,
+                      Function<Vertx, List<Routes>> features) {
+    this.settings = settings;
+    this.http = listener;
     this.shutdown = shutdown;
     this.readiness = readiness;
     this.features = features;
@@ -55,8 +71,33 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(500, failures);
 
     server = vertx.createHttpServer(serverOptions()).requestHandler(router);
-    // A negative port makes every instance share one random port (port 0 would give each its own).
-    return server.listen(http.port() == 0 ? -1 : http.port(), http.host());
+    // A negative port makes every instance share one random port (port 0 would give each its own); every server of
+    // this Vert.x listening on -1 shares it, so a single-instance listener (ops) asks for its own.
+    int port = http.port() == 0 && http.instances() > 1 ? -1 : http.port();
+    return server.listen(port, http.host())
+      .recover(failure -> Future.failedFuture(cannotListen(failure)));
+  }
+
+  /** One line: the address, what went wrong, and the setting to change. */
+  private StartupException cannotListen(Throwable failure) {
+    String address = http.host() + ":" + http.port();
+    String reason = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+    String port = ConfigLoader.settingOf(settings + ".port");
+    String host = ConfigLoader.settingOf(settings + ".host");
+    String why;
+    if (reason.contains("already in use")) {
+      why = "the address is already in use (another process listens there). Set another port with " + port
+        + " (0 picks a free one)";
+    } else if (reason.contains("assign requested address")) {
+      why = http.host() + " is not an address of this host. Set " + host + " (0.0.0.0: every interface)";
+    } else if (reason.contains("permission denied")) {
+      why = "permission denied (ports below 1024 need privileges). Set another port with " + port;
+    } else if (failure instanceof UnknownHostException || reason.contains("resolve")) {
+      why = "the host name " + http.host() + " does not resolve. Set " + host;
+    } else {
+      why = failure.getClass().getSimpleName() + ": " + failure.getMessage() + ". Check " + host + " and " + port;
+    }
+    return new StartupException("Cannot listen on " + address + ": " + why + ".");
   }
 
   /**

@@ -29,7 +29,7 @@ class OpsRoutesTest {
 
   private Future<HttpServer> serve(Vertx vertx, Readiness readiness, AtomicBoolean computeReachable) {
     Router router = Router.router(vertx);
-    new OpsRoutes("ops-test-node", readiness, HealthChecks.create(vertx), ctx -> ctx.end(), computeReachable::get, 7)
+    OpsRoutes.details("ops-test-node", readiness, HealthChecks.create(vertx), ctx -> ctx.end(), computeReachable::get, 7)
       .mount(router);
     client = WebClient.create(vertx);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1");
