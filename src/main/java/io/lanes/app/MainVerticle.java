@@ -81,6 +81,10 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return startNode().onFailure(failed -> LegacyLauncherExit.afterFailedStart(vertx));
+  }
+
+  private Future<Void> startNode() {
     if (context.getInstanceCount() > 1) {
       return Future.failedFuture(new VertxException(
         "Run one MainVerticle per JVM (got -instances " + context.getInstanceCount() + "); scale each lane instead: "

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,8 @@ public class LanesClusterManager extends HazelcastClusterManager {
 
   /** The system property naming the Hazelcast XML file (vertx-hazelcast's own). */
   public static final String CONFIG_PROPERTY = "vertx.hazelcast.config";
+  /** The cluster config used when nothing names one. */
+  public static final String DEFAULT_FILE = "conf/cluster.xml";
   private static final Logger LOG = LoggerFactory.getLogger(LanesClusterManager.class);
 
   private Vertx vertx;
@@ -64,11 +67,18 @@ public class LanesClusterManager extends HazelcastClusterManager {
     });
   }
 
-  /** The config, read once: the file named by {@value #CONFIG_PROPERTY}, else vertx-hazelcast's classpath search. */
+  /**
+   * The config, read once: the file named by {@value #CONFIG_PROPERTY}; else a {@code cluster.xml} on the class path
+   * (vertx-hazelcast's search); else {@value #DEFAULT_FILE} of the working directory, as {@code conf/config.json} is,
+   * so that every launcher started from the project clusters the same way; else vertx-hazelcast's built-in one.
+   */
   @Override
   public synchronized Config loadConfig() {
     if (loaded == null) {
       String location = System.getProperty(CONFIG_PROPERTY);
+      if (location == null && onClassPath() == null && Files.isRegularFile(Path.of(DEFAULT_FILE))) {
+        location = DEFAULT_FILE;
+      }
       Config config = location == null || location.startsWith("classpath:") ? super.loadConfig() : read(location);
       if (config != null) {
         interfacesProblem(location, config).ifPresent(LanesClusterManager::refuse);
@@ -76,6 +86,11 @@ public class LanesClusterManager extends HazelcastClusterManager {
       loaded = config;
     }
     return loaded;
+  }
+
+  private static URL onClassPath() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return (loader == null ? LanesClusterManager.class.getClassLoader() : loader).getResource("cluster.xml");
   }
 
   private static Config read(String location) {
