@@ -125,7 +125,8 @@ hosts_start() { # name host conf
   ip netns exec "$(hosts_ns "$host")" env HTTP_HOST=0.0.0.0 HTTP_PORT=8080 OPS_PORT=9090 DATA_DIR="$hosts_dir/data-$name" \
     JAVA_OPTS="$opts" scripts/run -cluster -cluster-host "$addr" -conf "$conf" > "$run_dir/$name.log" 2>&1 &
   echo $! > "$run_dir/$name.pid"
-  log "started $name on $host ($addr, pid $!), log $run_dir/$name.log"
+  disown $!   # killing it (the checks do) is then no job-control notice
+  log "started $name on $host ($addr, pid $(cat "$run_dir/$name.pid")), log $run_dir/$name.log"
 }
 
 # hosts_get HOST URL [MAX_SECONDS]: the body (empty on failure), curl run inside HOST.
