@@ -2,7 +2,6 @@ package io.lanes.registry;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
 
@@ -32,10 +31,5 @@ public final class Registries {
   public static Registry cluster(Vertx vertx, HazelcastInstance hazelcast, String mapName, long retentionMs,
                                  long activeTtlMs, Set<String> terminal) {
     return new ClusterRegistry(vertx, hazelcast.getMap(mapName), retentionMs, activeTtlMs, terminal);
-  }
-
-  /** Whether {@code state} is one of {@code terminal}. */
-  public static boolean isTerminal(JsonObject state, Set<String> terminal) {
-    return state != null && terminal.contains(state.getString(STATE));
   }
 }
