@@ -27,14 +27,17 @@ import io.lanes.files.WriteModes;
 import io.lanes.docs.DocsRoutes;
 import io.lanes.http.ApiContract;
 import io.lanes.http.HttpVerticle;
+import io.lanes.http.Placement;
 import io.lanes.http.Routes;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lanes;
 import io.lanes.lifecycle.BackgroundWork;
 import io.lanes.lifecycle.Readiness;
+import io.lanes.lifecycle.StartupException;
 import io.lanes.ops.Observability;
 import io.lanes.ops.OpsRoutes;
 import io.lanes.registry.Registries;
+import io.lanes.registry.Registry;
 import io.lanes.schedule.JobLock;
 import io.lanes.schedule.JobStats;
 import io.lanes.schedule.LocalJobLock;
@@ -50,6 +53,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
+import io.vertx.core.file.FileSystem;
 import io.vertx.ext.healthchecks.HealthChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +62,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +80,15 @@ public final class MainVerticle extends VerticleBase {
 
   private Services services;
   private final Promise<Integer> httpPort = Promise.promise();
+  private final Promise<Integer> opsPort = Promise.promise();
   private final List<HttpVerticle> fronts = new CopyOnWriteArrayList<>();
 
   @Override
   public Future<?> start() {
+    return startNode().onFailure(failed -> LegacyLauncherExit.afterFailedStart(vertx));
+  }
+
+  private Future<Void> startNode() {
     if (context.getInstanceCount() > 1) {
       return Future.failedFuture(new VertxException(
         "Run one MainVerticle per JVM (got -instances " + context.getInstanceCount() + "); scale each lane instead: "
@@ -125,6 +135,11 @@ public final class MainVerticle extends VerticleBase {
     return httpPort.future();
   }
 
+  /** The port of the ops listener, once it listens; never completes on a node without {@code ops.port}. */
+  public Future<Integer> opsPort() {
+    return opsPort.future();
+  }
+
   /** Builds every lane and service of the node; the pools belong to this verticle's context and close with it. */
   private Services wire(LanesConfig config, Observability ops) {
     Codecs.registerOn(vertx.eventBus());
@@ -145,19 +160,22 @@ public final class MainVerticle extends VerticleBase {
       AsyncFileWriter.from(vertx, files), files.writeTimeoutMs());
 
     LanesConfig.Tasks taskConfig = config.tasks();
-    TaskRunner tasks = new TaskRunner(lanes.tasks(),
+    TaskRunner tasks = new TaskRunner(id, lanes.tasks(),
       vertx.createSharedWorkerExecutor(TaskRunner.POOL_NAME, taskConfig.maxRunning(), TaskRunner.warnAfterMs(config),
         TimeUnit.MILLISECONDS),
-      Registries.create(vertx, TaskRunner.REGISTRY_MAP, taskConfig.retentionCount(), taskConfig.retentionMs(),
-        TaskRunner.activeTtlMs(taskConfig), TaskRunner::isTerminal),
+      registry(TaskRunner.REGISTRY_MAP, taskConfig.retentionCount(), taskConfig.retentionMs(),
+        TaskRunner.activeTtlMs(taskConfig), TaskRunner.terminalStates()),
       readiness, background);
 
     LanesConfig.Compute computeConfig = config.compute();
     ComputeSender compute = new ComputeSender(vertx.eventBus(), lanes.compute(), computeConfig.timeoutMs());
-    JobStore jobs = new JobStore(compute,
-      Registries.create(vertx, JobStore.REGISTRY_MAP, computeConfig.retentionCount(), computeConfig.retentionMs(),
-        JobStore.activeTtlMs(computeConfig), JobStore::isTerminal),
-      background, id, cluster::isLive);
+    JobStore jobs = new JobStore(vertx, compute,
+      registry(JobStore.REGISTRY_MAP, computeConfig.retentionCount(), computeConfig.retentionMs(),
+        JobStore.activeTtlMs(computeConfig), JobStore.terminalStates()),
+      background, id, cluster::isLive, vertx.isClustered() ? Clustering.failureDetectionMs(vertx) : 0);
+    // clustering: the work of a node that leaves (killed, cut off) is ended by the survivors
+    cluster.onNodeLeft(tasks::nodeLeft);
+    cluster.onNodeLeft(jobs::nodeLeft);
 
     ScheduleBoard schedules = new ScheduleBoard(stats -> ops.bindScheduleRuns(stats.name(), stats, JobStats::runs));
     ops.bindLanes(lanes);
@@ -180,7 +198,7 @@ public final class MainVerticle extends VerticleBase {
       deployed = deployed.compose(v -> vertx.deployVerticle(() -> new ClusterVerticle(s.id(), s.cluster(), s.health(),
         config.ops().healthTimeoutMs(), httpPort.future()), new DeploymentOptions()));
     }
-    deployed = deployed.compose(v -> vertx.fileSystem().mkdirs(config.files().dataDir()));
+    deployed = deployed.compose(v -> usableDataDir(config.files().dataDir()));
     if (config.has(Role.FILES)) {
       deployed = deployed.compose(v -> vertx.deployVerticle(
         () -> new FileWriterVerticle(s.fileWriter(), config.files().maxBytes()),
@@ -196,10 +214,45 @@ public final class MainVerticle extends VerticleBase {
           config.files().staleTempMs()),
         jobLock(s.id())), SchedulerVerticle.deploymentOptions(config)));
     }
+    if (config.ops().separate()) {
+      deployed = deployed.compose(v -> deployOps(s));
+    }
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(s));
     }
     return deployed.mapEmpty();
+  }
+
+  /**
+   * The data directory exists (created if missing) and a file can be created and deleted in it; else start-up fails with
+   * one line naming the directory and the setting.
+   */
+  private Future<Void> usableDataDir(String dataDir) {
+    FileSystem fs = vertx.fileSystem();
+    return fs.mkdirs(dataDir)
+      .compose(made -> fs.createTempFile(dataDir, ".lanes-start-", ".tmp", (String) null))
+      .compose(fs::delete)
+      .recover(failure -> Future.failedFuture(new StartupException("Cannot use the data directory "
+        + Path.of(dataDir).toAbsolutePath() + ": " + FileProblems.describe(failure) + ". Set another with "
+        + ConfigLoader.settingOf("files.dataDir") + ".")));
+  }
+
+  /** The operational endpoints on a listener of their own ({@code ops.host:ops.port}), on every node that sets it. */
+  private Future<?> deployOps(Services s) {
+    LanesConfig config = s.config();
+    LanesConfig.Http api = config.http();
+    LanesConfig.Ops ops = config.ops();
+    LanesConfig.Http listener = new LanesConfig.Http(ops.host(), ops.port(), 1, api.maxBodyBytes(),
+      api.idleTimeoutSeconds(), api.maxHeaderBytes(), api.maxUriBytes(), api.retryAfterSeconds());
+    HttpVerticle[] verticle = new HttpVerticle[1];
+    return vertx.deployVerticle(() -> {
+      // plain routes, outside the API contract
+      verticle[0] = new HttpVerticle("ops", listener, config.shutdown(), s.readiness(), null, instance -> List.of(
+        new OpsRoutes(Placement.OPS_LISTENER, s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(),
+          s.cluster()::hasComputeConsumer, api.retryAfterSeconds()),
+        new ScheduleRoutes(Placement.OPS_LISTENER, s.id(), s.schedules())));
+      return verticle[0];
+    }, new DeploymentOptions()).onSuccess(id -> opsPort.complete(verticle[0].actualPort()));
   }
 
   private Future<?> deployCompute(Services s) {
@@ -234,13 +287,14 @@ public final class MainVerticle extends VerticleBase {
   /** The features of one HTTP verticle instance, each with only what it uses; built on that instance's context. */
   private List<Routes> routes(Vertx instance, Services s, ApiContract contract) {
     LanesConfig config = s.config();
+    Placement ops = config.ops().separate() ? Placement.API_WITH_OPS_LISTENER : Placement.API;
     return List.of(
-      new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
+      new OpsRoutes(ops, s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
         config.http().retryAfterSeconds()),
+      new ScheduleRoutes(ops, s.id(), s.schedules()),
       new CoreRoutes(instance, s.blocking(), config.blocking().defaultSleepSeconds(),
         config.blocking().maxSleepSeconds()),
       new TaskRoutes(s.tasks(), config.tasks()),
-      new ScheduleRoutes(s.id(), s.schedules()),
       new FileRoutes(s.writes(), s.log(), s.background(), new FileRoutes.Limits(config.files().defaultBytes(),
         config.files().maxBytes(), config.demo().allowEventLoopBlocking())),
       new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
@@ -263,6 +317,14 @@ public final class MainVerticle extends VerticleBase {
       Map.entry("compute.maxRounds", config.compute().maxRounds()),
       Map.entry("fanout.maxDelayMs", config.fanout().maxDelayMs()),
       Map.entry("fanout.stubMaxBytes", config.fanout().stubMaxBytes()));
+  }
+
+  /** Task or job states: in this JVM, or cluster-wide (a Hazelcast map) when clustered. */
+  private Registry registry(String mapName, int retentionCount, long retentionMs, long activeTtlMs,
+                            Set<String> terminal) {
+    return vertx.isClustered()
+      ? Registries.cluster(vertx, Clustering.hazelcast(vertx), mapName, retentionMs, activeTtlMs, terminal)
+      : Registries.local(retentionCount, retentionMs, terminal);
   }
 
   /** Each periodic job once per period across the cluster, or every period when alone. */
@@ -303,6 +365,9 @@ public final class MainVerticle extends VerticleBase {
     if (config.has(Role.HTTP)) {
       parts.add("http " + config.http().host() + ":" + httpPort.future().result() + " x" + config.http().instances()
         + " (API docs http://" + config.http().host() + ":" + httpPort.future().result() + "/docs)");
+    }
+    if (config.ops().separate()) {
+      parts.add("ops " + config.ops().host() + ":" + opsPort.future().result());
     }
     if (config.has(Role.COMPUTE) && config.compute().instances() > 0) {
       parts.add("compute x" + config.compute().instances() + " on pool " + LanesConfig.Compute.POOL_NAME + " ("

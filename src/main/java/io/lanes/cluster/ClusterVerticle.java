@@ -18,9 +18,9 @@ import java.util.Set;
 /**
  * Keeps this node's record in the cluster-wide map {@value #NODES_MAP} (id, roles, compute instances, HTTP port,
  * advertised host; rewritten every {@value #REFRESH_MS} ms with a {@value #RECORD_TTL_MS} ms time-to-live) and the node's
- * {@link ClusterView} up to date: the records of the members Hazelcast sees alive, so a killed node drops out as soon as
- * the cluster notices, not when its record expires. Registers the {@code cluster} health check. One instance per
- * clustered node.
+ * {@link ClusterView} up to date: the records of the members Hazelcast sees alive, refreshed at once when Hazelcast
+ * removes a member, so a killed node drops out (and its departure reaches the view's listeners) as soon as the cluster
+ * notices, not when its record expires. Registers the {@code cluster} health check. One instance per clustered node.
  */
 public final class ClusterVerticle extends VerticleBase {
 
@@ -37,6 +37,12 @@ public final class ClusterVerticle extends VerticleBase {
   private Future<AsyncMap<String, JsonObject>> nodes;
   private long timer = -1;
   private boolean refreshing;
+  /** A refresh was asked for while one was going: run another when it ends. */
+  private boolean again;
+  private Runnable stopListening = () -> { };
+  /** Fixed once the node has joined; read once, since the cluster manager answers it under a lock its events hold. */
+  private String advertisedHost;
+  private String vertxNodeId;
 
   /** {@code httpPort} completes once this node's HTTP front listens (never, on a node without one). */
   public ClusterVerticle(String nodeId, ClusterView view, HealthChecks health, long healthTimeoutMs,
@@ -51,7 +57,10 @@ public final class ClusterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     nodes = vertx.sharedData().getClusterWideMap(NODES_MAP);
+    advertisedHost = Clustering.advertisedHost(vertx);
+    vertxNodeId = Clustering.vertxNodeId(vertx);
     health.register("cluster", healthTimeoutMs, this::check);
+    stopListening = Clustering.onMemberLeft(vertx, () -> context.runOnContext(left -> refresh()));
     return refresh().onSuccess(v -> timer = vertx.setPeriodic(REFRESH_MS, tick -> refresh()));
   }
 
@@ -59,6 +68,7 @@ public final class ClusterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    stopListening.run();
     return nodes.compose(map -> map.remove(nodeId))
       .<Void>mapEmpty()
       .recover(e -> Future.succeededFuture());
@@ -67,18 +77,28 @@ public final class ClusterVerticle extends VerticleBase {
   /** Publishes this node's record, then reads the live members' records; a failed refresh keeps the last view. */
   private Future<Void> refresh() {
     if (refreshing) {
+      again = true;
       return Future.succeededFuture();
     }
     refreshing = true;
     int port = httpPort.succeeded() ? httpPort.result() : -1;
-    JsonObject self = view.self(Clustering.vertxNodeId(vertx), Clustering.advertisedHost(vertx), port);
+    JsonObject self = view.self(vertxNodeId, advertisedHost, port);
     return nodes
-      .compose(map -> map.put(nodeId, self, RECORD_TTL_MS).compose(v -> map.entries()))
+      .compose(map -> {
+        view.quorum(Clustering.quorum(vertx, ClusterJobLock.RUNS_MAP));
+        return map.put(nodeId, self, RECORD_TTL_MS).compose(v -> map.entries());
+      })
       .map(records -> live(records, self))
       .onSuccess(view::update)
       .onFailure(e -> LOG.warn("Could not refresh the cluster view: {}", e.toString()))
       .<Void>mapEmpty()
-      .andThen(done -> refreshing = false);
+      .andThen(done -> {
+        refreshing = false;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
   }
 
   private List<JsonObject> live(Map<String, JsonObject> records, JsonObject self) {

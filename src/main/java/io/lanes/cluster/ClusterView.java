@@ -7,10 +7,16 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * What this node knows of the nodes it works with: alone, only itself; clustered, the live members' records as the
- * {@link ClusterVerticle} last read them (refreshed every second). Read from any thread.
+ * {@link ClusterVerticle} last read them (refreshed every second, and at once when Hazelcast removes a member), whether
+ * this side of the cluster has the quorum its periodic jobs need, and who is told when a node leaves. Read from any
+ * thread.
  */
 public final class ClusterView {
 
@@ -25,6 +31,8 @@ public final class ClusterView {
   private final LanesConfig config;
   private final boolean clustered;
   private volatile List<JsonObject> members;
+  private volatile Clustering.Quorum quorum = Clustering.Quorum.NONE;
+  private final List<Consumer<String>> departures = new CopyOnWriteArrayList<>();
 
   public ClusterView(String nodeId, LanesConfig config, boolean clustered) {
     this.nodeId = nodeId;
@@ -73,17 +81,54 @@ public final class ClusterView {
     return nodeId.equals(id) || members.stream().anyMatch(member -> id.equals(member.getString(ID)));
   }
 
+  /**
+   * Tells {@code listener} the Lanes node id of each node that leaves the cluster (crashed, cut off, or stopped), once,
+   * on the cluster verticle's event loop, after {@link #isLive} already says it is gone.
+   */
+  public void onNodeLeft(Consumer<String> listener) {
+    departures.add(listener);
+  }
+
+  /** The split-brain protection of the periodic jobs' claims as this side sees it ({@code NONE} when not configured). */
+  public Clustering.Quorum quorum() {
+    return quorum;
+  }
+
   /** What the {@code cluster} health check shows. */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
       .put("node", nodeId)
       .put("members", members.size())
       .put("computeNodes", computeNodes())
       .put("computeInstances", computeInstances())
       .put("nodes", new JsonArray(List.copyOf(members)));
+    Clustering.Quorum now = quorum;
+    if (now.configured()) {
+      json.put("quorum", new JsonObject()
+        .put("protection", now.name())
+        .put("needed", now.needed())
+        .put("members", now.members())
+        .put("present", now.present())
+        .put("periodicJobs", now.present() ? "claimed" : "paused: this side cannot prove it is the majority"));
+    }
+    return json;
   }
 
+  /** The new live records; tells the listeners about each node that was live and is not any more. */
   void update(List<JsonObject> live) {
+    Set<String> before = ids(members);
     members = live.stream().sorted(Comparator.comparing(member -> member.getString(ID))).toList();
+    Set<String> now = ids(members);
+    before.stream()
+      .filter(id -> !now.contains(id) && !id.equals(nodeId))
+      .forEach(gone -> departures.forEach(listener -> listener.accept(gone)));
+  }
+
+  void quorum(Clustering.Quorum now) {
+    quorum = now;
+  }
+
+  private static Set<String> ids(List<JsonObject> records) {
+    return records.stream().map(record -> record.getString(ID)).collect(Collectors.toSet());
   }
 }

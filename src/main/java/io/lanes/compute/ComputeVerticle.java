@@ -92,11 +92,12 @@ public final class ComputeVerticle extends VerticleBase {
       // It waited past the compute lane's budget: refused now (503) rather than run late.
       throw new WaitedTooLongException(startedAt - request.startByEpochMs());
     }
-    reportStart(request);
+    reportStart(request, startedAt);
     long startNanos = System.nanoTime();
     Object result = job.run(params, deadline);
     long waitedMs = Math.max(0, startedAt - request.admittedAtEpochMs());
-    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName(), waitedMs);
+    return new JobResult(result, millisSince(startNanos), nodeId, Thread.currentThread().getName(), waitedMs,
+      startedAt);
   }
 
   /** A job taken after its start-by time: it is refused unrun. */
@@ -107,11 +108,11 @@ public final class ComputeVerticle extends VerticleBase {
   }
 
   /** Tells the sender of an async job that it has left the queue (fire and forget: the final state follows anyway). */
-  private void reportStart(JobRequest request) {
+  private void reportStart(JobRequest request, long startedAt) {
     if (request.reportStartTo() == null || request.id() == null) {
       return;
     }
-    JobStarted report = new JobStarted(request.id(), nodeId, Thread.currentThread().getName(), System.currentTimeMillis());
+    JobStarted report = new JobStarted(request.id(), nodeId, Thread.currentThread().getName(), startedAt);
     if (vertx.isClustered()) {
       // clustering: through the relay's event loop, not this busy pool (see StartReportRelayVerticle)
       vertx.eventBus().send(Addresses.COMPUTE_START_RELAY, report, new DeliveryOptions()

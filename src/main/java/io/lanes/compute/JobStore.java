@@ -8,9 +8,12 @@ import io.lanes.bus.JobStarted;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.Lane;
 import io.lanes.lifecycle.BackgroundWork;
+import io.lanes.registry.Registries;
 import io.lanes.registry.Registry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -18,17 +21,21 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * The async jobs of {@code POST /jobs} that this node accepted: each is admitted by the compute lane, sent through the
  * {@link ComputeSender}, its state kept in a {@link Registry} (cluster-wide when clustered) from {@code queued} through
  * {@code running} (the compute verticle's start report) to {@code done}, {@code failed} or {@code timed_out}, and its end
- * tracked as background work so a shutdown waits for it.
+ * tracked as background work so a shutdown waits for it. A state names the node that accepted the job
+ * ({@code accepted_by}) and, once it runs, the node running it ({@code node}): when either leaves the cluster, the job is
+ * {@code failed} ("node ... left the cluster"), by whichever nodes survive.
  */
 public final class JobStore {
 
@@ -39,34 +46,49 @@ public final class JobStore {
   public static final String DONE = "done";
   public static final String FAILED = "failed";
   public static final String TIMED_OUT = "timed_out";
+  /** The node that accepted the job (its requester). */
+  public static final String ACCEPTED_BY = "accepted_by";
+  /** The node running the job, from its start report (or its answer). */
+  public static final String NODE = "node";
   private static final Set<String> TERMINAL = Set.of(DONE, FAILED, TIMED_OUT);
+  /** Writes of the final state that lost a race (a start report, a departure) are tried again this often. */
+  private static final int WRITE_ATTEMPTS = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
+  private final Vertx vertx;
   private final ComputeSender sender;
   private final Registry jobs;
   private final BackgroundWork background;
   private final String nodeId;
   private final Predicate<String> isLive;
+  private final long detectionMs;
 
   /** This node's unfinished async jobs by id, queued or running, for {@code lanes_jobs{state}}. */
   private final Map<String, String> active = new ConcurrentHashMap<>();
+  /** Completed when the node (a key) leaves: jobs whose answer did not come wait on it for their verdict. */
+  private final Map<String, Promise<Void>> departures = new ConcurrentHashMap<>();
 
   /**
-   * Jobs of node {@code nodeId} kept in {@code jobs}; {@code isLive} tells whether a Lanes node id is a live member, so
-   * that a job whose node died is reported {@code failed} (not retried: see {@link #record}).
+   * Jobs of node {@code nodeId} kept in {@code jobs}. {@code isLive} tells whether a Lanes node id is a live member;
+   * {@code detectionMs} is how long the cluster may take to notice a member that went silent (0 alone): a job whose
+   * answer never came from a node still listed as live waits that long for the cluster's verdict before it is
+   * {@code timed_out}, since a dead node's job is {@code failed}.
    */
-  public JobStore(ComputeSender sender, Registry jobs, BackgroundWork background, String nodeId,
-                  Predicate<String> isLive) {
+  public JobStore(Vertx vertx, ComputeSender sender, Registry jobs, BackgroundWork background, String nodeId,
+                  Predicate<String> isLive, long detectionMs) {
+    this.vertx = vertx;
     this.sender = sender;
     this.jobs = jobs;
     this.background = background;
     this.nodeId = nodeId;
     this.isLive = isLive;
+    this.detectionMs = detectionMs;
   }
 
-  public static boolean isTerminal(JsonObject state) {
-    return TERMINAL.contains(state.getString("state"));
+  /** The terminal values of a job's {@code state}. */
+  public static Set<String> terminalStates() {
+    return TERMINAL;
   }
 
   /** A job is answered (or given up) within its timeout: an active state older than this belongs to a dead node. */
@@ -87,7 +109,8 @@ public final class JobStore {
     JsonObject queued = new JsonObject()
       .put("id", id)
       .put("type", type)
-      .put("state", QUEUED)
+      .put(Registries.STATE, QUEUED)
+      .put(ACCEPTED_BY, nodeId)
       .put("accepted_at", System.currentTimeMillis());
     return jobs.put(id, queued)
       .onFailure(notStored -> admission.finish())
@@ -133,13 +156,13 @@ public final class JobStore {
     active.replace(id, QUEUED, RUNNING);
     jobs.get(id)
       .compose(current -> {
-        if (current == null || !QUEUED.equals(current.getString("state"))) {
+        if (current == null || !QUEUED.equals(current.getString(Registries.STATE))) {
           return Future.succeededFuture(false);
         }
         JsonObject running = current.copy()
-          .put("state", RUNNING)
+          .put(Registries.STATE, RUNNING)
           .put("started_at", started.startedAt())
-          .put("node", started.node())
+          .put(NODE, started.node())
           .put("thread", started.thread());
         return jobs.replace(id, current, running);
       })
@@ -147,34 +170,44 @@ public final class JobStore {
   }
 
   /**
+   * Node {@code node} left the cluster: the jobs it accepted (nobody will record their end) and the jobs it was running
+   * (nobody will answer them) are {@code failed}, "node ... left the cluster"; a job of this node waiting for its verdict
+   * has it now. Every surviving node does this; each job is ended once.
+   */
+  public Future<Void> nodeLeft(String node) {
+    Promise<Void> waiting = departures.remove(node);
+    if (waiting != null) {
+      waiting.tryComplete();
+    }
+    JsonObject ending = nodeLeftEnding(node);
+    return Future.join(jobs.endActive(ACCEPTED_BY, node, ending), jobs.endActive(NODE, node, ending))
+      .onSuccess(both -> {
+        List<String> accepted = both.resultAt(0);
+        List<String> ran = both.resultAt(1);
+        if (!accepted.isEmpty() || !ran.isEmpty()) {
+          LOG.info("Node {} left the cluster: the jobs it accepted {} and ran {} are failed", node, accepted, ran);
+        }
+      })
+      .onFailure(e -> LOG.warn("Could not end the jobs of node {}, which left the cluster", node, e))
+      .<Void>mapEmpty()
+      .recover(e -> Future.succeededFuture());
+  }
+
+  /**
    * Stores the final state of job {@code id}, keeping what the start report recorded. Never fails. A job whose node died
    * under it is {@code failed}, not retried: Vert.x does not fail a request when its recipient's node dies, so the loss
-   * is only seen at the deadline, and a retry then would run past the time the caller was promised. Every job type is
-   * idempotent, so the caller may resubmit.
+   * is only seen at the deadline (unless the cluster noticed the death first), and a retry then would run past the time
+   * the caller was promised. Every job type is idempotent, so the caller may resubmit. A job another node already ended
+   * (its node left) keeps that end.
    */
   private Future<Void> record(String id, JsonObject queued, AsyncResult<JobResult> outcome) {
     return jobs.get(id)
       .compose(current -> {
-        JsonObject state = (current == null ? queued : current).copy()
-          .put("finished_at", System.currentTimeMillis());
-        if (outcome.succeeded()) {
-          JobResult reply = outcome.result();
-          state.put("state", DONE)
-            .put("result", reply.result())
-            .put("run_ms", reply.elapsedMs())
-            .put("node", reply.node())
-            .put("thread", reply.thread());
-        } else if (waitedTooLong(outcome.cause())) {
-          state.put("state", FAILED)
-            .put("error", "waited for a compute verticle past compute.maxWaitMs; not run");
-        } else if (timedOut(outcome.cause()) && lostNode(state) != null) {
-          state.put("state", FAILED)
-            .put("error", "node " + lostNode(state) + " left the cluster while running the job");
-        } else {
-          state.put("state", timedOut(outcome.cause()) ? TIMED_OUT : FAILED)
-            .put("error", describe(outcome.cause()));
+        if (current != null && isTerminal(current)) {
+          return Future.succeededFuture();
         }
-        return jobs.put(id, state);
+        return ending(current == null ? queued : current, outcome)
+          .compose(ending -> write(id, queued, ending, WRITE_ATTEMPTS));
       })
       .recover(e -> {
         LOG.warn("Could not record the end of job {}", id, e);
@@ -182,10 +215,81 @@ public final class JobStore {
       });
   }
 
-  /** The node that reported running the job, if it is no longer a live member; else null. */
-  private String lostNode(JsonObject state) {
-    String node = state.getString("node");
-    return node != null && !isLive.test(node) ? node : null;
+  /** Merges {@code ending} into the stored state by compare-and-set, unless the job has ended meanwhile. */
+  private Future<Void> write(String id, JsonObject queued, JsonObject ending, int attempts) {
+    return jobs.get(id).compose(current -> {
+      if (current != null && isTerminal(current)) {
+        return Future.succeededFuture();
+      }
+      JsonObject state = (current == null ? queued : current).copy().mergeIn(ending);
+      if (state.getValue("started_at") == null && ending.getValue("reply_started_at") != null) {
+        state.put("started_at", ending.getValue("reply_started_at"));
+      }
+      state.remove("reply_started_at");
+      if (current == null) {
+        return jobs.put(id, state);
+      }
+      return jobs.replace(id, current, state).compose(replaced -> replaced || attempts <= 1
+        ? Future.succeededFuture()
+        : write(id, queued, ending, attempts - 1));
+    });
+  }
+
+  /** The fields the job ends with, given the state it had ({@code before}) and how its request ended. */
+  private Future<JsonObject> ending(JsonObject before, AsyncResult<JobResult> outcome) {
+    JsonObject ending = new JsonObject().put("finished_at", System.currentTimeMillis());
+    if (outcome.succeeded()) {
+      JobResult reply = outcome.result();
+      return Future.succeededFuture(ending.put(Registries.STATE, DONE)
+        .put("result", reply.result())
+        .put("run_ms", reply.elapsedMs())
+        .put(NODE, reply.node())
+        .put("thread", reply.thread())
+        .put("reply_started_at", reply.startedAt() > 0 ? reply.startedAt() : null));
+    }
+    Throwable cause = outcome.cause();
+    if (waitedTooLong(cause)) {
+      return Future.succeededFuture(ending.put(Registries.STATE, FAILED)
+        .put("error", "waited for a compute verticle past compute.maxWaitMs; not run"));
+    }
+    String node = before.getString(NODE);
+    if (!unanswered(cause) || node == null || node.equals(nodeId)) {
+      return Future.succeededFuture(ending.put(Registries.STATE, timedOut(cause) ? TIMED_OUT : FAILED)
+        .put("error", describe(cause)));
+    }
+    // No answer at all from another node: it stopped at its deadline without a word only if it is gone.
+    return verdictOn(node).map(gone -> gone
+      ? ending.mergeIn(nodeLeftEnding(node)).put("finished_at", System.currentTimeMillis())
+      : ending.put(Registries.STATE, TIMED_OUT).put("error", describe(cause)));
+  }
+
+  /** True once node {@code node} is known gone, false when it is still a member after the failure detection time. */
+  private Future<Boolean> verdictOn(String node) {
+    if (!isLive.test(node)) {
+      return Future.succeededFuture(true);
+    }
+    if (detectionMs <= 0) {
+      return Future.succeededFuture(false);
+    }
+    Promise<Void> gone = departures.computeIfAbsent(node, key -> Promise.promise());
+    return Future.any(gone.future(), vertx.timer(detectionMs, TimeUnit.MILLISECONDS))
+      .map(decided -> !isLive.test(node));
+  }
+
+  private static JsonObject nodeLeftEnding(String node) {
+    return new JsonObject()
+      .put(Registries.STATE, FAILED)
+      .put("finished_at", System.currentTimeMillis())
+      .put("error", "node " + node + " left the cluster");
+  }
+
+  private static boolean isTerminal(JsonObject state) {
+    return TERMINAL.contains(state.getString(Registries.STATE));
+  }
+
+  /** The event bus gave up waiting: no answer, not even the worker's own deadline failure. */
+  private static boolean unanswered(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
   }
 
   private static boolean waitedTooLong(Throwable failure) {

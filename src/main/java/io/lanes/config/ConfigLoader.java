@@ -98,6 +98,12 @@ public final class ConfigLoader {
     return overrides;
   }
 
+  /** How to set {@code key}: {@code "HTTP_PORT or http.port"}, or the key alone when no variable overrides it. */
+  public static String settingOf(String key) {
+    String variable = ENVIRONMENT_KEYS.get(key);
+    return variable == null ? key : variable + " or " + key;
+  }
+
   private ConfigException withSource(ConfigException e) {
     String variable = ENVIRONMENT_KEYS.get(e.key());
     if (variable != null && environment.containsKey(variable)) {
@@ -138,6 +144,9 @@ public final class ConfigLoader {
     keys.put("roles", "LANES_ROLES");
     keys.put("shutdown.graceMs", "SHUTDOWN_GRACE_MS");
     keys.put("demo.allowEventLoopBlocking", "DEMO_ALLOW_EVENT_LOOP_BLOCKING");
+    keys.put("ops.host", "OPS_HOST");
+    keys.put("ops.port", "OPS_PORT");
+    keys.put("fanout.stubs", "FANOUT_STUBS");
     return Map.copyOf(keys);
   }
 }

@@ -30,14 +30,15 @@ public record LanesConfig(
   public static LanesConfig from(JsonObject json) {
     ConfigReader root = ConfigReader.root(json);
     int cores = Runtime.getRuntime().availableProcessors();
+    Http http = Http.from(root.section("http"), cores);
     return new LanesConfig(
-      Http.from(root.section("http"), cores),
+      http,
       Blocking.from(root.section("blocking")),
       Files.from(root.section("files")),
       Compute.from(root.section("compute"), cores),
       Tasks.from(root.section("tasks")),
       schedulesFrom(root),
-      Fanout.from(root.section("fanout")),
+      Fanout.from(root.section("fanout"), http.host()),
       Cluster.from(root.section("cluster")),
       rolesFrom(root),
       Shutdown.from(root.section("shutdown")),
@@ -192,12 +193,14 @@ public record LanesConfig(
   }
 
   /**
-   * {@code fanout}: the upstreams of {@code /fetch-data}; none configured means this node's embedded stubs.
+   * {@code fanout}: the upstreams of {@code /fetch-data}; none configured means this node's embedded stubs, when they are
+   * on. {@code stubs} (mount {@code /upstream/*}) defaults to on only while {@code http.host} is a loopback address: a
+   * node that serves other hosts does not echo their addresses or pad answers for them unless told to.
    * {@code stubMaxBytes} bounds the {@code ?bytes=} of the embedded stubs.
    */
   public record Fanout(List<String> upstreams, long timeoutMs, int poolSize, int maxBodyBytes, long maxDelayMs,
-                       int stubMaxBytes) {
-    static Fanout from(ConfigReader r) {
+                       int stubMaxBytes, boolean stubs) {
+    static Fanout from(ConfigReader r, String httpHost) {
       List<String> upstreams = r.strings("upstreams", List.of());
       for (int i = 0; i < upstreams.size(); i++) {
         String url = upstreams.get(i);
@@ -211,7 +214,8 @@ public record LanesConfig(
         r.integer("poolSize", 32, 1, 10_000),
         r.integer("maxBodyBytes", 1024 * 1024, 1, 256 * MIB),
         r.longValue("maxDelayMs", 10_000, 0, 600_000),
-        r.integer("stubMaxBytes", 2 * MIB, 0, 256 * MIB));
+        r.integer("stubMaxBytes", 2 * MIB, 0, 256 * MIB),
+        r.bool("stubs", Hosts.isLoopback(httpHost)));
     }
   }
 
@@ -242,9 +246,15 @@ public record LanesConfig(
    * {@code ops}: observability. The event-loop lag probe ticks every {@code lagProbeIntervalMs} on each of
    * {@code eventLoops} loops (0: Vert.x's default, 2 per core); health turns DOWN when a loop lags more than
    * {@code lagThresholdMs} or a lane stays full longer than {@code laneSaturatedMs}; each check gets {@code healthTimeoutMs}.
+   * With {@code port} set (0: a free one), the operational endpoints ({@code /metrics}, {@code /health} with its
+   * details, {@code /schedules}) are served by a listener of their own on {@code host} (loopback by default), and the
+   * HTTP API keeps only {@code /ready} and a bare {@code /health}; without it ({@link #NO_PORT}) they are on the API.
    */
   public record Ops(long lagProbeIntervalMs, long lagThresholdMs, long laneSaturatedMs, long healthTimeoutMs,
-                    int eventLoops) {
+                    int eventLoops, String host, int port) {
+    /** {@code ops.port} unset: no listener of its own. */
+    public static final int NO_PORT = -1;
+
     static Ops from(ConfigReader r, int cores) {
       int eventLoops = r.integer("eventLoops", 0, 0, 1024);
       return new Ops(
@@ -252,7 +262,14 @@ public record LanesConfig(
         r.longValue("lagThresholdMs", 500, 1, 600_000),
         r.longValue("laneSaturatedMs", 10_000, 0, 3_600_000),
         r.longValue("healthTimeoutMs", 1000, 1, 60_000),
-        eventLoops == 0 ? 2 * cores : eventLoops);
+        eventLoops == 0 ? 2 * cores : eventLoops,
+        r.string("host", "127.0.0.1"),
+        r.has("port") ? r.integer("port", 0, 0, 65535) : NO_PORT);
+    }
+
+    /** Whether the operational endpoints have a listener of their own. */
+    public boolean separate() {
+      return port != NO_PORT;
     }
   }
 

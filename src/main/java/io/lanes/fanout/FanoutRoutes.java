@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /fetch-data}, {@code /fetch} and {@code /complex-task}: calls to the configured upstreams (or, when none are
- * configured, to this node's embedded stubs, which it mounts too), through one {@link UpstreamClient} per HTTP verticle
- * instance. The targets come from the config only: nothing in a request can choose or change them.
+ * configured, to this node's embedded stubs, which it mounts too while {@code fanout.stubs} is on), through one
+ * {@link UpstreamClient} per HTTP verticle instance. The targets come from the config only: nothing in a request can
+ * choose or change them. With neither upstreams nor stubs, the three routes answer 503 saying so.
  */
 public final class FanoutRoutes implements Routes {
 
@@ -30,6 +31,7 @@ public final class FanoutRoutes implements Routes {
   private final List<Upstream> configured;
   private final Future<List<Upstream>> targets;
   private final ComputeSender compute;
+  private final boolean mountStubs;
 
   /**
    * Routes of one HTTP verticle instance (its {@code vertx}, on its context). {@code httpPort} completes once the HTTP
@@ -41,9 +43,15 @@ public final class FanoutRoutes implements Routes {
     this.client = UpstreamClient.create(vertx, config, listener);
     this.stubs = new EmbeddedUpstreams(vertx, config);
     this.configured = config.upstreams().stream().map(Upstream::of).toList();
-    this.targets = configured.isEmpty()
-      ? httpPort.map(port -> embeddedAt("http://" + hostToCall(httpHost) + ":" + port))
-      : Future.succeededFuture(configured);
+    this.mountStubs = config.stubs();
+    if (!configured.isEmpty()) {
+      this.targets = Future.succeededFuture(configured);
+    } else if (mountStubs) {
+      this.targets = httpPort.map(port -> embeddedAt("http://" + hostToCall(httpHost) + ":" + port));
+    } else {
+      this.targets = Future.failedFuture(new ApiException(503, "no upstreams", "fanout.upstreams is empty and the"
+        + " embedded stubs are off (http.host is not a loopback address): set fanout.upstreams, or fanout.stubs true"));
+    }
     this.compute = compute;
   }
 
@@ -52,10 +60,20 @@ public final class FanoutRoutes implements Routes {
     operations
       .handle("fetchData", this::fetchData)
       .handle("fetch", this::fetch)
-      .handle("complexTask", this::complexTask)
-      .handle("upstreamJson", stubs::validateShape, stubs.answering("/upstream/json"))
-      .handle("upstreamUuid", stubs::validateShape, stubs.answering("/upstream/uuid"))
-      .handle("upstreamIp", stubs::validateShape, stubs.answering("/upstream/ip"));
+      .handle("complexTask", this::complexTask);
+    stub(operations, "upstreamJson", "/upstream/json");
+    stub(operations, "upstreamUuid", "/upstream/uuid");
+    stub(operations, "upstreamIp", "/upstream/ip");
+  }
+
+  /** A stub's operation: the stub while {@code fanout.stubs} is on, else 404 saying they are off. */
+  private void stub(Operations operations, String operationId, String path) {
+    if (mountStubs) {
+      operations.handle(operationId, stubs::validateShape, stubs.answering(path));
+    } else {
+      operations.handle(operationId, ctx -> ctx.fail(new ApiException(404, "not found",
+        "the embedded upstream stubs are off on this node (fanout.stubs)")));
+    }
   }
 
   @Override

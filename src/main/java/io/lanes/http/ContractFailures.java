@@ -38,7 +38,7 @@ final class ContractFailures {
   }
 
   ApiException answer(RoutingContext ctx, ValidatorException invalid) {
-    Operation operation = contract.operation(ctx.request().path(), ctx.request().method());
+    Operation operation = contract == null ? null : contract.operation(ctx.request().path(), ctx.request().method());
     if (operation == null) {
       return new ApiException(400, "bad request", invalid.getMessage());
     }

@@ -3,8 +3,10 @@ package io.lanes.registry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -66,6 +68,19 @@ public final class LocalRegistry implements Registry {
   public synchronized Future<Void> put(String id, JsonObject state) {
     store(id, state);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<String>> endActive(String nodeKey, String node, JsonObject ending) {
+    List<String> ended = new ArrayList<>();
+    for (Map.Entry<String, JsonObject> entry : List.copyOf(entries.entrySet())) {
+      JsonObject state = entry.getValue();
+      if (!isTerminal.test(state) && node.equals(state.getValue(nodeKey))) {
+        store(entry.getKey(), state.copy().mergeIn(ending));
+        ended.add(entry.getKey());
+      }
+    }
+    return Future.succeededFuture(ended);
   }
 
   /** Entries held now, terminal or not (after pruning). */

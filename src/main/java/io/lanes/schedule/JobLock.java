@@ -5,26 +5,42 @@ import io.vertx.core.VertxException;
 
 /**
  * Who may run a periodic job this period. On one node every run is granted ({@link LocalJobLock}); a cluster plugs in a
- * cluster-wide lock (e.g. {@code vertx.sharedData().getLockWithTimeout(job, ...)}) so each job runs on one node per
- * period. A failed future means "not this node's turn": the run is left out, neither counted as run nor as skipped.
+ * cluster-wide claim so each job runs on one node per period. A failed future means "not this node's turn": the run is
+ * left out, neither counted as run nor as skipped; {@link Paused} means no node of this side of the cluster may run it.
  */
 @FunctionalInterface
 public interface JobLock {
 
   /**
-   * Asks to run {@code job} once. {@code periodMs} is the job's interval, so a cluster lock can hold its lease for the rest
-   * of the period (not just for the run) and keep another node from running the same period again.
+   * Asks to run {@code job} once in the current period of {@code periodMs} (the job's interval; a period is
+   * {@code epochMs / periodMs}, the same on every node).
    */
   Future<Lease> acquire(String job, long periodMs);
 
   /** The right to run one period of a job; released by the scheduler when the run ends, whatever its outcome. */
-  @FunctionalInterface
   interface Lease {
+    /** The period this run is for: {@code epochMs / periodMs} when it was granted. */
+    long period();
+
     void release();
+
+    static Lease of(long period, Runnable release) {
+      return new Lease() {
+        @Override
+        public long period() {
+          return period;
+        }
+
+        @Override
+        public void release() {
+          release.run();
+        }
+      };
+    }
   }
 
   /** Not this node's turn: {@code owner} (null when unknown) runs this period. */
-  final class RunsElsewhere extends VertxException {
+  class RunsElsewhere extends VertxException {
     private final String owner;
 
     public RunsElsewhere(String owner, String message) {
@@ -34,6 +50,16 @@ public interface JobLock {
 
     public String owner() {
       return owner;
+    }
+  }
+
+  /**
+   * Nobody's turn on this side: it cannot prove it is the majority of the cluster (split-brain protection), so it claims
+   * no period until it can. The message says why, for {@code /schedules}.
+   */
+  final class Paused extends VertxException {
+    public Paused(String message) {
+      super(message, true);
     }
   }
 }

@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * What one periodic job has done on this node: runs, runs skipped because the previous one was still going, failures,
- * and the last run's times and error. Written by the scheduler, read by {@code GET /schedules} from any event loop.
+ * the last run's times and error, and whether claiming periods is paused (a side of a cluster partition that cannot
+ * prove it is the majority). Written by the scheduler, read by {@code GET /schedules} from any event loop.
  */
 public final class JobStats {
 
@@ -23,6 +24,8 @@ public final class JobStats {
   private Instant lastStartedAt;
   private Instant lastFinishedAt;
   private String lastError;
+  /** Why this side of the cluster claims no period now (split-brain protection), or null while it may. */
+  private String paused;
 
   JobStats(String name, long intervalMs, boolean enabled, String self) {
     this.name = name;
@@ -56,6 +59,24 @@ public final class JobStats {
 
   synchronized void skipped() {
     skipped++;
+  }
+
+  /** No period may be claimed for {@code reason}; true when this changes the state (it was not paused). */
+  synchronized boolean paused(String reason) {
+    boolean changed = paused == null;
+    paused = reason;
+    return changed;
+  }
+
+  /** Periods may be claimed again; true when this changes the state (it was paused). */
+  synchronized boolean resumed() {
+    boolean changed = paused != null;
+    paused = null;
+    return changed;
+  }
+
+  public synchronized String pausedReason() {
+    return paused;
   }
 
   public String name() {
@@ -98,6 +119,7 @@ public final class JobStats {
       .put("last_started_at", lastStartedAt == null ? null : lastStartedAt.toString())
       .put("last_finished_at", lastFinishedAt == null ? null : lastFinishedAt.toString())
       .put("last_error", lastError)
-      .put("owner", owner);
+      .put("owner", owner)
+      .put("paused", paused);
   }
 }

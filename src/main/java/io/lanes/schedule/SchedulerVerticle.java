@@ -137,17 +137,37 @@ public final class SchedulerVerticle extends VerticleBase {
     Promise<Void> ended = Promise.promise();
     job.current = ended.future();
     lock.acquire(job.schedule.name(), job.schedule.intervalMs())
+      .andThen(granted -> claiming(job, granted.cause()))
       .onFailure(notGranted -> {
         if (notGranted instanceof JobLock.RunsElsewhere elsewhere && elsewhere.owner() != null) {
           job.stats.ranOn(elsewhere.owner());
         }
-        LOG.debug("Periodic job {} runs elsewhere this period: {}", job.schedule.name(), notGranted.getMessage());
+        LOG.debug("Periodic job {} does not run here this period: {}", job.schedule.name(), notGranted.getMessage());
       })
-      .compose(lease -> runOnce(job).andThen(done -> release(job, lease)))
+      .compose(lease -> {
+        LOG.debug("Periodic job {} runs period {} on node {}", job.schedule.name(), lease.period(), nodeId);
+        return runOnce(job).andThen(done -> release(job, lease));
+      })
       .onComplete(done -> {
         job.current = null;
         ended.complete();
       });
+  }
+
+  /** Records (and logs once per change) whether this node's side of the cluster may claim periods. */
+  private void claiming(Scheduled job, Throwable refusal) {
+    if (refusal instanceof JobLock.Paused paused) {
+      if (job.stats.paused(paused.getMessage())) {
+        LOG.info("Periodic job {} paused on node {}: {}", job.schedule.name(), nodeId, paused.getMessage());
+      }
+    } else if (provesClaiming(refusal) && job.stats.resumed()) {
+      LOG.info("Periodic job {} resumed on node {}: periods are claimed again", job.schedule.name(), nodeId);
+    }
+  }
+
+  /** A granted run, or a claim another node won: either way this side claims periods. */
+  private static boolean provesClaiming(Throwable refusal) {
+    return refusal == null || refusal instanceof JobLock.RunsElsewhere elsewhere && elsewhere.owner() != null;
   }
 
   /** One run on the worker pool; completes (never fails) once its outcome is recorded. */

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +36,7 @@ public final class TaskRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
+  private final String nodeId;
   private final Lane lane;
   private final WorkerExecutor executor;
   private final Registry registry;
@@ -43,8 +45,13 @@ public final class TaskRunner {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong resources = new AtomicLong();
 
-  /** {@code executor} is the pool {@value #POOL_NAME} of {@code tasks.maxRunning} threads (see {@link #warnAfterMs}). */
-  public TaskRunner(Lane lane, WorkerExecutor executor, Registry registry, Readiness readiness, BackgroundWork background) {
+  /**
+   * The tasks of node {@code nodeId}; {@code executor} is the pool {@value #POOL_NAME} of {@code tasks.maxRunning} threads
+   * (see {@link #warnAfterMs}).
+   */
+  public TaskRunner(String nodeId, Lane lane, WorkerExecutor executor, Registry registry, Readiness readiness,
+                    BackgroundWork background) {
+    this.nodeId = nodeId;
     this.lane = lane;
     this.executor = executor;
     this.registry = registry;
@@ -65,8 +72,9 @@ public final class TaskRunner {
     return tasks.maxWaitMs() + tasks.maxSeconds() * 1000L + 60_000;
   }
 
-  public static boolean isTerminal(JsonObject state) {
-    return TaskStates.isTerminal(state);
+  /** The terminal values of a task's {@code state}. */
+  public static Set<String> terminalStates() {
+    return TaskStates.TERMINAL;
   }
 
   /**
@@ -82,7 +90,7 @@ public final class TaskRunner {
     if (admission == null) {
       return Future.failedFuture(lane.refusal());
     }
-    JsonObject queued = TaskStates.queued(id, Instant.now());
+    JsonObject queued = TaskStates.queued(id, nodeId, Instant.now());
     return claim(id, queued)
       .onFailure(refused -> admission.finish())
       .map(claimed -> {
@@ -103,6 +111,22 @@ public final class TaskRunner {
 
   public Lane lane() {
     return lane;
+  }
+
+  /**
+   * Node {@code node} left the cluster: its queued and running tasks will never finish, so they become {@code failed}
+   * ("node ... left the cluster") and their ids free. Every surviving node does this; each task is ended once.
+   */
+  public Future<Void> nodeLeft(String node) {
+    return registry.endActive(TaskStates.NODE, node, TaskStates.nodeLeft(node, Instant.now()))
+      .onSuccess(ended -> {
+        if (!ended.isEmpty()) {
+          LOG.info("Node {} left the cluster: its tasks {} are failed", node, ended);
+        }
+      })
+      .onFailure(e -> LOG.warn("Could not end the tasks of node {}, which left the cluster", node, e))
+      .<Void>mapEmpty()
+      .recover(e -> Future.succeededFuture());
   }
 
   /** Tasks whose body is running now. */

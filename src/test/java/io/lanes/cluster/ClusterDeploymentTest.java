@@ -6,7 +6,7 @@ import io.lanes.support.TestNodes;
 import io.lanes.support.TestNode;
 import io.lanes.bus.Addresses;
 import io.lanes.tasks.TaskIdInUseException;
-import io.lanes.registry.ClusterRegistry;
+import io.lanes.registry.Registries;
 import io.lanes.registry.Registry;
 import io.lanes.schedule.JobStats;
 import io.lanes.support.TestClusters;
@@ -316,9 +316,11 @@ class ClusterDeploymentTest {
   @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
   @DisplayName("keeps registry entries cluster-wide: compare-and-set across nodes, terminal ones for their retention")
   void clusterRegistry(VertxTestContext testContext) {
-    Predicate<JsonObject> terminal = state -> "done".equals(state.getString("state"));
-    Registry onHttp = new ClusterRegistry(httpVertx, "lanes.test.registry", 300, 60_000, terminal);
-    Registry onCompute = new ClusterRegistry(computeVertx, "lanes.test.registry", 300, 60_000, terminal);
+    Set<String> terminal = Set.of("done");
+    Registry onHttp = Registries.cluster(httpVertx, Clustering.hazelcast(httpVertx), "lanes.test.registry", 300, 60_000,
+      terminal);
+    Registry onCompute = Registries.cluster(computeVertx, Clustering.hazelcast(computeVertx), "lanes.test.registry", 300,
+      60_000, terminal);
     JsonObject queued = new JsonObject().put("state", "queued");
     JsonObject running = new JsonObject().put("state", "running");
     JsonObject done = new JsonObject().put("state", "done");

@@ -84,7 +84,10 @@ class ConfigLoaderTest {
       Map.entry("CLUSTER_PUBLIC_HOST", "203.0.113.7"),
       Map.entry("LANES_ROLES", "compute, scheduler"),
       Map.entry("SHUTDOWN_GRACE_MS", "1234"),
-      Map.entry("DEMO_ALLOW_EVENT_LOOP_BLOCKING", "true"));
+      Map.entry("DEMO_ALLOW_EVENT_LOOP_BLOCKING", "true"),
+      Map.entry("OPS_HOST", "10.0.0.2"),
+      Map.entry("OPS_PORT", "9101"),
+      Map.entry("FANOUT_STUBS", "true"));
     assertEquals(new java.util.TreeSet<>(ConfigLoader.ENVIRONMENT_KEYS.values()), new java.util.TreeSet<>(environment.keySet()),
       "this test covers every variable the loader reads");
     loader(vertx, file(new JsonObject()), environment, new Properties())
@@ -102,6 +105,9 @@ class ConfigLoaderTest {
         assertEquals(java.util.Set.of(Role.COMPUTE, Role.SCHEDULER), config.roles());
         assertEquals(1234, config.shutdown().graceMs());
         assertTrue(config.demo().allowEventLoopBlocking());
+        assertEquals("10.0.0.2", config.ops().host());
+        assertEquals(9101, config.ops().port());
+        assertTrue(config.fanout().stubs());
         testContext.completeNow();
       })));
   }

@@ -1,13 +1,14 @@
 package io.lanes.ops;
 
+import io.lanes.config.LanesConfig;
+import io.lanes.http.ApiContract;
+import io.lanes.http.HttpVerticle;
+import io.lanes.http.Placement;
 import io.lanes.lifecycle.Readiness;
 import io.lanes.support.NotServedHere;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.lanes.config.LanesConfig;
-import io.lanes.http.ApiContract;
-import io.lanes.http.HttpVerticle;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.client.HttpResponse;
@@ -39,7 +40,7 @@ class OpsRoutesTest {
     return ApiContract.load(vertx, Map.of())
       .compose(contract -> {
         HttpVerticle front = new HttpVerticle(config.http(), config.shutdown(), new Readiness(), contract, instance ->
-          List.of(new OpsRoutes("ops-test-node", readiness, HealthChecks.create(instance), ctx -> ctx.end(),
+          List.of(new OpsRoutes(Placement.API, "ops-test-node", readiness, HealthChecks.create(instance), ctx -> ctx.end(),
             computeReachable::get, 7), new NotServedHere()));
         return vertx.deployVerticle(front).map(id -> front.actualPort());
       });

@@ -183,6 +183,7 @@ public final class ChildLanes implements AutoCloseable {
     private final String name;
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> launcherArgs = new ArrayList<>();
     private JsonObject conf = new JsonObject();
 
     private Builder(String name) {
@@ -200,6 +201,12 @@ public final class ChildLanes implements AutoCloseable {
     /** An environment variable of the child (e.g. {@code HTTP_PORT}, {@code DATA_DIR}). */
     public Builder env(String variable, String value) {
       environment.put(variable, value);
+      return this;
+    }
+
+    /** More launcher options after {@code -conf}, e.g. {@code -cluster -cluster-host 127.0.0.1}. */
+    public Builder args(String... args) {
+      launcherArgs.addAll(List.of(args));
       return this;
     }
 
@@ -224,6 +231,7 @@ public final class ChildLanes implements AutoCloseable {
       command.add(LAUNCHER);
       command.add(MAIN_VERTICLE);
       command.addAll(List.of("-options", "conf/vertx-options.json", "-conf", conf.encode()));
+      command.addAll(launcherArgs);
       ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
       Map<String, String> env = builder.environment();
       ConfigLoader.ENVIRONMENT_KEYS.values().forEach(env::remove);

@@ -3,6 +3,7 @@ package io.lanes.support;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -81,6 +82,20 @@ public final class TestClusters {
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1)
       .setMembers(Arrays.stream(ports).mapToObj(p -> LOOPBACK + ":" + p).toList());
     config.addMapConfig(new MapConfig("lanes.*").setTimeToLiveSeconds(86_400));
+    return config;
+  }
+
+  /**
+   * {@code config} with the periodic jobs' split-brain protection of {@code conf/cluster.xml}: the claim map and Vert.x's
+   * lock map need {@code minimumMembers} members heard from within 3 s (heartbeats every second).
+   */
+  public static Config protectSchedules(Config config, int minimumMembers) {
+    String name = "lanes-majority";
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+      .newRecentlyActiveSplitBrainProtectionConfigBuilder(name, minimumMembers, 3000).enabled(true).build());
+    config.addMapConfig(new MapConfig("lanes.schedule.runs").setSplitBrainProtectionName(name));
+    config.addMapConfig(new MapConfig("__vertx.map.lock").setSplitBrainProtectionName(name));
     return config;
   }
 
