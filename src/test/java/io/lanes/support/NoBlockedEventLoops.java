@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * site or initialises a class (lambda and string-concat bootstraps, Netty's first buffer chunk registering its JFR
  * event, a loop starting its thread or making its thread-local pools):
  * a warning whose stack shows such linking is not a blocking call and is only logged, as is one whose loop is already
- * back waiting for I/O when the checker samples it (the thread was starved of CPU, or the stall ended just then; a real
+ * back waiting for I/O when the checker samples it, or inside a non-blocking socket read or write (the thread was
+ * starved of CPU, or the stall ended just then; a real
  * blocking call longer than the limit plus one check interval is always caught in the act). A verticle's start or stop
  * (building a router from the contract, binding a port) runs once on its loop and gets {@value #START_UP_LIMIT_MS} ms:
  * a starved 2-core machine stretches its tens of milliseconds past the request-path limit, and a blocking call there
@@ -50,6 +51,8 @@ public final class NoBlockedEventLoops implements BeforeAllCallback, BeforeEachC
     "sun.nio.ch.SelectorImpl.select",
     // waking another loop is one write to an eventfd: it only takes that long when the thread is starved of CPU
     "sun.nio.ch.EventFD.set0");
+  /** How deep below a native top frame a socket channel's read or write is looked for. */
+  private static final int SOCKET_CALL_DEPTH = 8;
   /** Frames of a verticle being deployed or undeployed: its start or stop runs on its loop, once. */
   private static final String DEPLOYMENT_FRAMES = "io.vertx.core.impl.deployment.";
   static final long START_UP_LIMIT_MS = 1000;
@@ -161,9 +164,30 @@ public final class NoBlockedEventLoops implements BeforeAllCallback, BeforeEachC
         || stack.getStackTraceElementProxyArray().length == 0) {
         return false;
       }
-      StackTraceElement top = stack.getStackTraceElementProxyArray()[0].getStackTraceElement();
+      StackTraceElementProxy[] frames = stack.getStackTraceElementProxyArray();
+      StackTraceElement top = frames[0].getStackTraceElement();
       String name = top.getClassName() + "." + top.getMethodName();
-      return IDLE_FRAMES.stream().anyMatch(name::startsWith);
+      return IDLE_FRAMES.stream().anyMatch(name::startsWith) || inNonBlockingSocketCall(frames);
+    }
+
+    /**
+     * A native read or write of a loop's socket channel: non-blocking, so it only lasts that long when the thread is
+     * starved of CPU. A file channel's write (a real blocking call) shows FileChannelImpl instead and still counts.
+     */
+    private static boolean inNonBlockingSocketCall(StackTraceElementProxy[] frames) {
+      if (!frames[0].getStackTraceElement().isNativeMethod()) {
+        return false;
+      }
+      for (int i = 1; i < Math.min(frames.length, SOCKET_CALL_DEPTH); i++) {
+        String frameClass = frames[i].getStackTraceElement().getClassName();
+        if (frameClass.equals("sun.nio.ch.FileChannelImpl")) {
+          return false;
+        }
+        if (frameClass.equals("sun.nio.ch.SocketChannelImpl")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static String topFrame(IThrowableProxy stack) {
