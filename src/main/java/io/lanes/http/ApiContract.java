@@ -40,7 +40,8 @@ public final class ApiContract {
   private final JsonObject document;
   private final String yaml;
   private final OpenAPIContract contract;
-  private final Set<String> withBodies;
+  /** The OpenAPI paths of the operations with a request body, by method (looked up on every request: no key built). */
+  private final Map<HttpMethod, Set<String>> withBodies;
 
   private ApiContract(JsonObject document, String yaml, OpenAPIContract contract) {
     this.document = document;
@@ -48,8 +49,8 @@ public final class ApiContract {
     this.contract = contract;
     this.withBodies = contract.operations().stream()
       .filter(operation -> operation.getRequestBody() != null)
-      .map(operation -> key(operation.getHttpMethod(), operation.getOpenAPIPath()))
-      .collect(Collectors.toUnmodifiableSet());
+      .collect(Collectors.groupingBy(Operation::getHttpMethod,
+        Collectors.mapping(Operation::getOpenAPIPath, Collectors.toUnmodifiableSet())));
   }
 
   /**
@@ -88,11 +89,8 @@ public final class ApiContract {
 
   /** Whether the contract gives {@code method path} (an OpenAPI path, like {@code /send}) a request body. */
   public boolean hasBody(HttpMethod method, String openApiPath) {
-    return withBodies.contains(key(method, openApiPath));
-  }
-
-  private static String key(HttpMethod method, String openApiPath) {
-    return method.name() + " " + openApiPath;
+    Set<String> paths = withBodies.get(method);
+    return paths != null && paths.contains(openApiPath);
   }
 
   private static String readResource() {
