@@ -17,9 +17,10 @@ import java.util.function.Supplier;
  * {@code (waiting + 1) / drain rate}, is within the lane's budget {@code maxWaitMs}. Past it a request is refused at
  * once, with a {@code Retry-After} from the same rate (when the queue will have drained back under the budget). Work
  * that waited past the budget anyway when its turn comes is refused then ({@link Admission#start()}), never run late. A
- * hard cap, {@code maxQueued} waiting, is only a memory guard far above normal load. Until the lane has measured its rate
- * (a cold start, or work so slow that none finished within the measuring window), it admits at most one waiting item
- * per server. A count says nothing about latency (64 queued 60 s sleeps are a minute, 64 queued small writes a
+ * hard cap, {@code maxQueued} waiting, is only a memory guard far above normal load. Until the lane has first measured
+ * its rate (a cold start), it admits at most one waiting item per server; an idle lane keeps its last rate, and a lane
+ * whose servers stay busy without finishing anything bounds its rate by that (work slower than it used to be). A count
+ * says nothing about latency (64 queued 60 s sleeps are a minute, 64 queued small writes a
  * millisecond); the waiting time does. Compare CoDel applied to RPC queues ("Fail at Scale", ACM Queue 2015), which sheds
  * on the measured queue delay: this is the same bound, applied before the work joins the queue.
  *
@@ -55,6 +56,8 @@ public final class Lane {
   private long bucketStart;
   private int bucket;
   private long lastEvent;
+  /** The last drain rate measured over a busy window; NaN until the first. */
+  private double knownRate = Double.NaN;
 
   /**
    * @param parallelism how many items the lane runs at once (read at each decision: compute instances change with the
@@ -151,7 +154,10 @@ public final class Lane {
     return Double.isNaN(rate) ? -1 : (long) expectedWaitMs(waiting, rate);
   }
 
-  /** Items completed per second while every server was busy, over the last two seconds; NaN when not measured. */
+  /**
+   * Items completed per second while every server was busy, over the last two seconds (an idle lane: as last measured);
+   * NaN before the first measurement.
+   */
   public synchronized double drainPerSecond() {
     return drainPerSecond(nanoClock.getAsLong());
   }
@@ -227,6 +233,10 @@ public final class Lane {
   private synchronized void finished(long now) {
     account(now);
     completions[bucket]++;
+    if (inFlight >= servers()) {
+      // a rate measured while every server was busy, before this one frees its server
+      drainPerSecond(now);
+    }
     inFlight--;
   }
 
@@ -265,6 +275,12 @@ public final class Lane {
     lastEvent = now;
   }
 
+  /**
+   * The drain rate: measured over the window when the servers were busy long enough; while they have been busy that
+   * long without finishing anything, at most one item per busy window (and no more than the last rate measured); while
+   * the window holds too little busy time (idle, or just started), the last rate measured, so that a lane that was idle
+   * does not start over as if cold. NaN until a rate was ever measured.
+   */
   private double drainPerSecond(long now) {
     account(now);
     long done = 0;
@@ -273,10 +289,15 @@ public final class Lane {
       done += completions[i];
       busy += busyNanos[i];
     }
-    if (done == 0 || busy < MIN_BUSY_NANOS) {
-      return Double.NaN;
+    if (busy < MIN_BUSY_NANOS) {
+      return knownRate;
     }
-    return done * 1e9 / busy;
+    if (done == 0) {
+      // busy without finishing anything: no faster than one item per busy window (a cold lane stays unmeasured)
+      return Math.min(knownRate, 1e9 / busy);
+    }
+    knownRate = done * 1e9 / busy;
+    return knownRate;
   }
 
   /** One admitted item: it holds a slot until {@link #finish()}. */

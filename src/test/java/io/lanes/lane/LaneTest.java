@@ -37,9 +37,9 @@ class LaneTest {
 
   /**
    * Keeps the lane's servers busy, each item done {@code serviceMs} after it started, for {@code items} items; the
-   * servers are left busy with one item each.
+   * servers are left busy with one item each (returned).
    */
-  private void drain(Lane lane, int servers, long serviceMs, int items) {
+  private List<Lane.Admission> drain(Lane lane, int servers, long serviceMs, int items) {
     List<Lane.Admission> running = new ArrayList<>();
     for (int i = 0; i < servers; i++) {
       running.add(lane.tryAdmit());
@@ -49,6 +49,7 @@ class LaneTest {
       running.remove(0).finish();
       running.add(lane.tryAdmit());
     }
+    return running;
   }
 
   @Test
@@ -134,6 +135,33 @@ class LaneTest {
     assertNull(lane.tryAdmit());
     assertEquals(-1, lane.expectedWaitMs(), "no rate yet");
     assertEquals(7000, lane.refusal().retryAfterMs(), "the configured Retry-After while no rate is known");
+  }
+
+  @Test
+  @DisplayName("keeps its drain rate through an idle spell: a burst after a pause is admitted as one before it")
+  void keepsTheRateWhileIdle() {
+    Lane lane = lane(4, 1000, 10_000);
+    drain(lane, 4, 10, 200).forEach(Lane.Admission::finish);
+    advanceMs(60_000);
+    double rate = lane.drainPerSecond();
+    assertEquals(400.0, rate, 3.0, "the last rate measured, not a cold start");
+    int admitted = 0;
+    while (lane.tryAdmit() != null) {
+      admitted++;
+    }
+    // (waiting + 1) / rate <= 1 s
+    assertEquals(4 + (int) Math.floor(rate), admitted, "4 servers and those that start within the budget, not 4 + 4");
+  }
+
+  @Test
+  @DisplayName("bounds a known rate while its servers stay busy without finishing anything (the work got slower)")
+  void slowerWorkLowersTheRate() {
+    Lane lane = lane(4, 1000, 10_000);
+    drain(lane, 4, 10, 200);
+    // The four running items never finish: after 2 s of that, at most one item per 2 s can be counted on.
+    advanceMs(2000);
+    assertTrue(lane.drainPerSecond() < 0.6, "rate " + lane.drainPerSecond());
+    assertNull(lane.tryAdmit(), "a newcomer would wait about 2 s, past the 1 s budget");
   }
 
   @Test
