@@ -138,6 +138,7 @@ public final class ConfigLoader {
     keys.put("roles", "LANES_ROLES");
     keys.put("shutdown.graceMs", "SHUTDOWN_GRACE_MS");
     keys.put("demo.allowEventLoopBlocking", "DEMO_ALLOW_EVENT_LOOP_BLOCKING");
+    keys.put("dashboard.enabled", "DASHBOARD_ENABLED");
     return Map.copyOf(keys);
   }
 }

@@ -84,7 +84,8 @@ class ConfigLoaderTest {
       Map.entry("CLUSTER_PUBLIC_HOST", "203.0.113.7"),
       Map.entry("LANES_ROLES", "compute, scheduler"),
       Map.entry("SHUTDOWN_GRACE_MS", "1234"),
-      Map.entry("DEMO_ALLOW_EVENT_LOOP_BLOCKING", "true"));
+      Map.entry("DEMO_ALLOW_EVENT_LOOP_BLOCKING", "true"),
+      Map.entry("DASHBOARD_ENABLED", "false"));
     assertEquals(new java.util.TreeSet<>(ConfigLoader.ENVIRONMENT_KEYS.values()), new java.util.TreeSet<>(environment.keySet()),
       "this test covers every variable the loader reads");
     loader(vertx, file(new JsonObject()), environment, new Properties())
@@ -102,6 +103,7 @@ class ConfigLoaderTest {
         assertEquals(java.util.Set.of(Role.COMPUTE, Role.SCHEDULER), config.roles());
         assertEquals(1234, config.shutdown().graceMs());
         assertTrue(config.demo().allowEventLoopBlocking());
+        assertFalse(config.dashboard().enabled());
         testContext.completeNow();
       })));
   }
@@ -148,7 +150,10 @@ class ConfigLoaderTest {
       "schedules[0].name", new JsonObject().put("schedules", new io.vertx.core.json.JsonArray().add(new JsonObject())),
       "compute", new JsonObject().put("compute", 3),
       "tasks.defaultSeconds", new JsonObject().put("tasks", new JsonObject().put("defaultSeconds", 10).put("maxSeconds", 5)),
-      "fanout.upstreams[0]", new JsonObject().put("fanout", new JsonObject().put("upstreams", "file:///etc/passwd")));
+      "fanout.upstreams[0]", new JsonObject().put("fanout", new JsonObject().put("upstreams", "file:///etc/passwd")),
+      "dashboard.staleAfterMs", new JsonObject().put("dashboard", new JsonObject().put("intervalMs", 2000)
+        .put("staleAfterMs", 1000)),
+      "dashboard.maxClients", new JsonObject().put("dashboard", new JsonObject().put("maxClients", -1)));
     bad.forEach((key, json) -> {
       ConfigException error = assertThrows(ConfigException.class, () -> LanesConfig.from(json), key);
       assertEquals(key, error.key());
@@ -166,6 +171,7 @@ class ConfigLoaderTest {
     assertEquals(cores, config.compute().instances());
     assertEquals(4, config.roles().size());
     assertFalse(config.demo().allowEventLoopBlocking());
+    assertEquals(new LanesConfig.Dashboard(true, 16, 1000, 3000), config.dashboard());
     assertEquals(0, LanesConfig.from(new JsonObject().put("compute", new JsonObject().put("instances", 0)))
       .compute().instances());
   }
