@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -51,6 +52,8 @@ public final class JobStore {
 
   /** This node's unfinished async jobs by id, queued or running, for {@code lanes_jobs{state}}. */
   private final Map<String, String> active = new ConcurrentHashMap<>();
+  /** This node's async jobs that ended, by final state, since it started. */
+  private final Map<String, LongAdder> finished = new ConcurrentHashMap<>();
 
   /**
    * Jobs of node {@code nodeId} kept in {@code jobs}; {@code isLive} tells whether a Lanes node id is a live member, so
@@ -116,6 +119,12 @@ public final class JobStore {
     return count;
   }
 
+  /** Async jobs this node accepted that ended in {@code state} ({@code done}, {@code failed}, {@code timed_out}). */
+  public long finishedJobs(String state) {
+    LongAdder count = finished.get(state);
+    return count == null ? 0 : count.sum();
+  }
+
   /** The state of job {@code id} as {@code GET /jobs/{id}} shows it, or {@code null} when unknown. */
   public Future<JsonObject> status(String id) {
     return jobs.get(id).map(state -> state == null ? null : view(state));
@@ -174,6 +183,7 @@ public final class JobStore {
           state.put("state", timedOut(outcome.cause()) ? TIMED_OUT : FAILED)
             .put("error", describe(outcome.cause()));
         }
+        finished.computeIfAbsent(state.getString("state"), name -> new LongAdder()).increment();
         return jobs.put(id, state);
       })
       .recover(e -> {
