@@ -17,6 +17,12 @@ import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
 import io.lanes.core.CoreRoutes;
+import io.lanes.dashboard.Dashboard;
+import io.lanes.dashboard.DashboardRoutes;
+import io.lanes.dashboard.DashboardVerticle;
+import io.lanes.dashboard.NodeSnapshots;
+import io.lanes.dashboard.RouteTraffic;
+import io.lanes.dashboard.SnapshotAggregator;
 import io.lanes.fanout.FanoutRoutes;
 import io.lanes.files.AsyncFileWriter;
 import io.lanes.files.ChunkedFileWriter;
@@ -163,12 +169,25 @@ public final class MainVerticle extends VerticleBase {
     ops.bindBackground(background);
     ops.registerHealth(vertx, health, files.dataDir());
 
-    services = new Services(id, config, readiness, background, lanes, blocking, ops, health, fileWriter, writes,
-      LogAppender.create(vertx, files), tasks, ComputeJobs.standard(), compute, jobs, schedules, cluster);
+    LogAppender log = LogAppender.create(vertx, files);
+
+    // the dashboard: what it reads of this node, and the view of every node's snapshots it streams
+    LanesConfig.Dashboard dashboardConfig = config.dashboard();
+    RouteTraffic traffic = new RouteTraffic();
+    Dashboard dashboard = new Dashboard(traffic,
+      new NodeSnapshots(id, config, readiness, lanes, ops, log, background, traffic, tasks, jobs, compute, schedules),
+      new SnapshotAggregator(id, vertx.isClustered(), cluster::isLive, cluster::members, dashboardConfig.intervalMs(),
+        dashboardConfig.staleAfterMs(), dashboardConfig.maxClients()));
+
+    services = new Services(id, config, readiness, background, lanes, blocking, ops, health, fileWriter, writes, log,
+      tasks, ComputeJobs.standard(), compute, jobs, schedules, cluster, dashboard);
     return services;
   }
 
-  /** Each role's verticles, in order: probes, cluster view, data dir and writers, compute, scheduler, the HTTP front. */
+  /**
+   * Each role's verticles, in order: probes, cluster view, data dir and writers, compute, scheduler, the dashboard's
+   * publisher, the HTTP front.
+   */
   private Future<Void> deploy(Services s) {
     LanesConfig config = s.config();
     Future<?> deployed = s.ops().deployLagProbes(vertx);
@@ -192,6 +211,11 @@ public final class MainVerticle extends VerticleBase {
         PeriodicJobs.standard(s.id(), s.lanes(), s.background(), Path.of(config.files().dataDir()),
           config.files().staleTempMs()),
         jobLock(s.id())), SchedulerVerticle.deploymentOptions(config)));
+    }
+    if (config.dashboard().enabled()) {
+      // every node publishes its snapshot; a node with the page also gathers everyone's
+      deployed = deployed.compose(v -> vertx.deployVerticle(() -> new DashboardVerticle(s.dashboard().snapshots(),
+        config.has(Role.HTTP) ? s.dashboard().board() : null, config.dashboard().intervalMs()), new DeploymentOptions()));
     }
     if (config.has(Role.HTTP)) {
       deployed = deployed.compose(v -> deployHttp(s));
@@ -227,9 +251,19 @@ public final class MainVerticle extends VerticleBase {
   /** The features of one HTTP verticle instance, each with only what it uses; built on that instance's context. */
   private List<Routes> routes(Vertx instance, Services s) {
     LanesConfig config = s.config();
-    return List.of(
-      new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
-        config.http().retryAfterSeconds()),
+    boolean dashboard = config.dashboard().enabled();
+    List<Routes> features = new ArrayList<>();
+    if (dashboard) {
+      // first: it times every request the routes after it answer
+      features.add(s.dashboard().traffic().recorder());
+    }
+    features.add(new OpsRoutes(s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(),
+      s.cluster()::hasComputeConsumer, config.http().retryAfterSeconds()));
+    if (dashboard) {
+      // the dashboard goes wherever /metrics goes
+      features.add(new DashboardRoutes(s.dashboard().board(), config.dashboard().intervalMs()));
+    }
+    features.addAll(List.of(
       new CoreRoutes(instance, s.blocking(), config.blocking().maxSleepSeconds()),
       new TaskRoutes(s.tasks(), config.tasks()),
       new ScheduleRoutes(s.id(), s.schedules()),
@@ -237,7 +271,8 @@ public final class MainVerticle extends VerticleBase {
         config.files().maxBytes(), config.demo().allowEventLoopBlocking(), config.http().maxBodyBytes())),
       new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
         (upstream, outcome, elapsedNanos) -> s.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos)),
-      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes()));
+      new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute(), config.http().maxBodyBytes())));
+    return features;
   }
 
   /** Each periodic job once per period across the cluster, or every period when alone. */
