@@ -6,6 +6,7 @@
   const SPARK_WIDTH = 160;
   const SPARK_HEIGHT = 30;
   const RETRY_REFUSED_MS = 5000;
+  const SPARK_POINTS = 60; // as many as the server keeps: one per snapshot
 
   const nodesEl = document.getElementById('nodes');
   const template = document.getElementById('node-template');
@@ -133,7 +134,9 @@
         cursor: { show: false },
         select: { show: false },
         axes: [{ show: false }, { show: false }],
-        scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(minTop, max)] } },
+        // a fixed axis of the last 60 points, the newest at the right: a young node's line starts part way
+        scales: { x: { time: false, range: () => [1 - SPARK_POINTS, 0] },
+          y: { range: (u, min, max) => [0, Math.max(minTop, max)] } },
         series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
       }, [[], []], container);
       section.sparks.set(key, plot);

@@ -54,6 +54,7 @@ public final class DashboardRoutes implements Routes {
         .put("message", "every dashboard stream of this node is taken (dashboard.maxClients)")));
       return;
     }
+    RouteTraffic.untimed(ctx);
     new EventStream(ctx.vertx(), ctx.response()).open(ctx);
   }
 

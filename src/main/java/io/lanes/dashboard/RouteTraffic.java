@@ -25,6 +25,8 @@ public final class RouteTraffic {
 
   static final int BUCKETS = 48;
   static final String OTHER = "other";
+  /** Routing-context key: the request is a stream whose lifetime is no latency (see {@link #untimed}). */
+  private static final String UNTIMED = "lanes.dashboard.untimed";
   private static final long FIRST_BOUND_NANOS = 16_000;
   /** Latencies are bucketed in units of 250 ns: the first bound, 16 µs, is 2^6 of them. */
   private static final long UNIT_NANOS = 250;
@@ -38,6 +40,11 @@ public final class RouteTraffic {
     Recorder recorder = new Recorder();
     recorders.add(recorder);
     return recorder;
+  }
+
+  /** Leaves the request of {@code ctx} out of the histograms: a stream that lasts as long as its client wants. */
+  static void untimed(RoutingContext ctx) {
+    ctx.put(UNTIMED, Boolean.TRUE);
   }
 
   /** Every group's cumulative histogram, summed over the instances; read from any thread. */
@@ -92,6 +99,9 @@ public final class RouteTraffic {
       AtomicLongArray buckets = groups.computeIfAbsent(group(ctx.request().path()),
         name -> new AtomicLongArray(BUCKETS));
       ctx.addEndHandler(done -> {
+        if (ctx.get(UNTIMED) != null) {
+          return;
+        }
         int k = bucket(System.nanoTime() - start);
         // One writer per counter (this loop): a release store instead of an atomic add.
         buckets.lazySet(k, buckets.get(k) + 1);
