@@ -234,7 +234,7 @@
     text(root.querySelector('.stale-note'), node.stale ? 'no snapshot for ' + ms(node.ageMs) : '');
     renderLoops(section, s);
     renderLanes(section, s);
-    renderRoutes(root, s.routes);
+    renderRoutes(root, s.routes, s.roles.includes('http'));
     renderWork(root, s);
     renderSchedules(root, s.schedules);
   }
@@ -307,9 +307,14 @@
     text(td.querySelector('.wait-text'), (known ? ms(lane.expectedWaitMs) : 'not measured') + ' / ' + ms(lane.maxWaitMs));
   }
 
-  function renderRoutes(root, routes) {
+  function renderRoutes(root, routes, serves) {
     const tbody = root.querySelector('.route-rows');
     const keep = new Set();
+    if (routes.length === 0) {
+      keep.add('none');
+      const tr = row(tbody, 'data-group', 'none', () => el('tr', {}, [el('td', { colSpan: 4, className: 'muted' })]));
+      text(tr.firstChild, serves ? 'no request yet' : 'no HTTP front on this node (no http role)');
+    }
     routes.forEach((route) => {
       keep.add(route.group);
       const tr = row(tbody, 'data-group', route.group,
