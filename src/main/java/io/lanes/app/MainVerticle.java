@@ -17,6 +17,12 @@ import io.lanes.config.ConfigLoader;
 import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
 import io.lanes.core.CoreRoutes;
+import io.lanes.dashboard.Dashboard;
+import io.lanes.dashboard.DashboardRoutes;
+import io.lanes.dashboard.DashboardVerticle;
+import io.lanes.dashboard.NodeSnapshots;
+import io.lanes.dashboard.RouteTraffic;
+import io.lanes.dashboard.SnapshotAggregator;
 import io.lanes.fanout.FanoutRoutes;
 import io.lanes.files.AsyncFileWriter;
 import io.lanes.files.ChunkedFileWriter;
@@ -184,12 +190,25 @@ public final class MainVerticle extends VerticleBase {
     ops.bindBackground(background);
     ops.registerHealth(vertx, health, files.dataDir());
 
-    services = new Services(id, config, readiness, background, lanes, blocking, ops, health, fileWriter, writes,
-      LogAppender.create(vertx, files), tasks, ComputeJobs.standard(), compute, jobs, schedules, cluster);
+    LogAppender log = LogAppender.create(vertx, files);
+
+    // the dashboard: what it reads of this node, and the view of every node's snapshots it streams
+    LanesConfig.Dashboard dashboardConfig = config.dashboard();
+    RouteTraffic traffic = new RouteTraffic();
+    Dashboard dashboard = new Dashboard(traffic,
+      new NodeSnapshots(id, config, readiness, lanes, ops, log, background, traffic, tasks, jobs, compute, schedules),
+      new SnapshotAggregator(id, vertx.isClustered(), cluster::isLive, cluster::members, dashboardConfig.intervalMs(),
+        dashboardConfig.staleAfterMs(), dashboardConfig.maxClients()));
+
+    services = new Services(id, config, readiness, background, lanes, blocking, ops, health, fileWriter, writes, log,
+      tasks, ComputeJobs.standard(), compute, jobs, schedules, cluster, dashboard);
     return services;
   }
 
-  /** Each role's verticles, in order: probes, cluster view, data dir and writers, compute, scheduler, the HTTP front. */
+  /**
+   * Each role's verticles, in order: probes, cluster view, data dir and writers, compute, scheduler, the dashboard's
+   * publisher, the HTTP front.
+   */
   private Future<Void> deploy(Services s) {
     LanesConfig config = s.config();
     Future<?> deployed = s.ops().deployLagProbes(vertx);
@@ -213,6 +232,11 @@ public final class MainVerticle extends VerticleBase {
         PeriodicJobs.standard(s.id(), s.lanes(), s.background(), Path.of(config.files().dataDir()),
           config.files().staleTempMs()),
         jobLock(s.id())), SchedulerVerticle.deploymentOptions(config)));
+    }
+    if (config.dashboard().enabled()) {
+      // every node publishes its snapshot; a node with the page also gathers everyone's
+      deployed = deployed.compose(v -> vertx.deployVerticle(() -> new DashboardVerticle(s.dashboard().snapshots(),
+        config.has(Role.HTTP) ? s.dashboard().board() : null, config.dashboard().intervalMs()), new DeploymentOptions()));
     }
     if (config.ops().separate()) {
       deployed = deployed.compose(v -> deployOps(s));
@@ -247,10 +271,17 @@ public final class MainVerticle extends VerticleBase {
     HttpVerticle[] verticle = new HttpVerticle[1];
     return vertx.deployVerticle(() -> {
       // plain routes, outside the API contract
-      verticle[0] = new HttpVerticle("ops", listener, config.shutdown(), s.readiness(), null, instance -> List.of(
-        new OpsRoutes(Placement.OPS_LISTENER, s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(),
-          s.cluster()::hasComputeConsumer, api.retryAfterSeconds()),
-        new ScheduleRoutes(Placement.OPS_LISTENER, s.id(), s.schedules())));
+      verticle[0] = new HttpVerticle("ops", listener, config.shutdown(), s.readiness(), null, instance -> {
+        List<Routes> features = new ArrayList<>(List.of(
+          new OpsRoutes(Placement.OPS_LISTENER, s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(),
+            s.cluster()::hasComputeConsumer, api.retryAfterSeconds()),
+          new ScheduleRoutes(Placement.OPS_LISTENER, s.id(), s.schedules())));
+        if (config.dashboard().enabled() && config.has(Role.HTTP)) {
+          // the dashboard goes wherever /metrics goes
+          features.add(new DashboardRoutes(s.dashboard().board(), config.dashboard().intervalMs()));
+        }
+        return features;
+      });
       return verticle[0];
     }, new DeploymentOptions()).onSuccess(id -> opsPort.complete(verticle[0].actualPort()));
   }
@@ -288,10 +319,20 @@ public final class MainVerticle extends VerticleBase {
   private List<Routes> routes(Vertx instance, Services s, ApiContract contract) {
     LanesConfig config = s.config();
     Placement ops = config.ops().separate() ? Placement.API_WITH_OPS_LISTENER : Placement.API;
-    return List.of(
-      new OpsRoutes(ops, s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(), s.cluster()::hasComputeConsumer,
-        config.http().retryAfterSeconds()),
-      new ScheduleRoutes(ops, s.id(), s.schedules()),
+    boolean dashboard = config.dashboard().enabled();
+    List<Routes> features = new ArrayList<>();
+    if (dashboard) {
+      // its root handler times every request the API answers
+      features.add(s.dashboard().traffic().recorder());
+    }
+    features.add(new OpsRoutes(ops, s.id(), s.readiness(), s.health(), s.ops().scrapeHandler(),
+      s.cluster()::hasComputeConsumer, config.http().retryAfterSeconds()));
+    features.add(new ScheduleRoutes(ops, s.id(), s.schedules()));
+    if (dashboard && ops == Placement.API) {
+      // the dashboard goes wherever /metrics goes
+      features.add(new DashboardRoutes(s.dashboard().board(), config.dashboard().intervalMs()));
+    }
+    features.addAll(List.of(
       new CoreRoutes(instance, s.blocking(), config.blocking().defaultSleepSeconds(),
         config.blocking().maxSleepSeconds()),
       new TaskRoutes(s.tasks(), config.tasks()),
@@ -300,7 +341,8 @@ public final class MainVerticle extends VerticleBase {
       new FanoutRoutes(instance, config.fanout(), config.http().host(), httpPort.future(), s.compute(),
         (upstream, outcome, elapsedNanos) -> s.ops().recordUpstreamCall(upstream, outcome.label(), elapsedNanos)),
       new ComputeRoutes(s.compute(), s.jobs(), s.jobTypes(), config.compute()),
-      new DocsRoutes(contract));
+      new DocsRoutes(contract)));
+    return features;
   }
 
   /** The configured limits and defaults the contract documents (and validates, for maxima), by config key. */

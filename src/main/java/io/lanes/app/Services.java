@@ -5,6 +5,7 @@ import io.lanes.compute.ComputeJobs;
 import io.lanes.compute.ComputeSender;
 import io.lanes.compute.JobStore;
 import io.lanes.config.LanesConfig;
+import io.lanes.dashboard.Dashboard;
 import io.lanes.files.ChunkedFileWriter;
 import io.lanes.files.LogAppender;
 import io.lanes.files.WriteModes;
@@ -39,5 +40,6 @@ public record Services(
   ComputeSender compute,
   JobStore jobs,
   ScheduleBoard schedules,
-  ClusterView cluster) {
+  ClusterView cluster,
+  Dashboard dashboard) {
 }

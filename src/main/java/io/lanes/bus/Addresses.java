@@ -15,6 +15,11 @@ public final class Addresses {
   /** The header of a message to {@link #COMPUTE_START_RELAY} naming the address the relay forwards it to. */
   public static final String RELAY_TO = "lanes-relay-to";
 
+  /** Dashboard snapshots ({@code JsonObject}): each node publishes its own every interval, HTTP nodes consume them all. */
+  public static final String DASHBOARD_SNAPSHOTS = "lanes.dashboard.snapshots";
+  /** The id of a node whose dashboard publisher stops ({@code String}), so the pages drop it at once. */
+  public static final String DASHBOARD_LEFT = "lanes.dashboard.left";
+
   private Addresses() {
   }
 

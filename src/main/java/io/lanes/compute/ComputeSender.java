@@ -11,6 +11,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
 /**
  * The sending side of the compute lane, one per node: admission by the {@code compute} lane (at most
  * {@code compute.queueLimit} jobs sent and not yet answered) and event-bus requests to {@link Addresses#COMPUTE_JOBS}
@@ -23,11 +27,14 @@ public final class ComputeSender {
    * stops at the deadline) normally arrives before the event bus's bare timeout. Either one answers 504.
    */
   static final long REPLY_GRACE_MS = 100;
+  /** How many answered jobs {@link #recentRuns()} keeps. */
+  static final int RECENT_RUNS = 10;
 
   private final EventBus bus;
   private final Lane lane;
   private final long timeoutMs;
   private final DeliveryOptions delivery;
+  private final Deque<ComputeRun> recent = new ArrayDeque<>(RECENT_RUNS);
 
   public ComputeSender(EventBus bus, Lane lane, long timeoutMs) {
     this.bus = bus;
@@ -58,7 +65,20 @@ public final class ComputeSender {
         if (done.succeeded()) {
           admission.startedAfter(done.result().waitedMs());
         }
+        remember(ComputeRun.of(job.type(), done, System.currentTimeMillis()));
       });
+  }
+
+  /** The last {@value #RECENT_RUNS} jobs this node had answered (sync and async), the newest first. */
+  public synchronized List<ComputeRun> recentRuns() {
+    return List.copyOf(recent);
+  }
+
+  private synchronized void remember(ComputeRun run) {
+    if (recent.size() == RECENT_RUNS) {
+      recent.removeLast();
+    }
+    recent.addFirst(run);
   }
 
   Lane lane() {

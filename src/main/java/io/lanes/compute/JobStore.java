@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -68,6 +69,8 @@ public final class JobStore {
   private final Map<String, String> active = new ConcurrentHashMap<>();
   /** Completed when the node (a key) leaves: jobs whose answer did not come wait on it for their verdict. */
   private final Map<String, Promise<Void>> departures = new ConcurrentHashMap<>();
+  /** This node's async jobs that ended, by final state, since it started. */
+  private final Map<String, LongAdder> finished = new ConcurrentHashMap<>();
 
   /**
    * Jobs of node {@code nodeId} kept in {@code jobs}. {@code isLive} tells whether a Lanes node id is a live member;
@@ -139,6 +142,12 @@ public final class JobStore {
     return count;
   }
 
+  /** Async jobs this node accepted that ended in {@code state} ({@code done}, {@code failed}, {@code timed_out}). */
+  public long finishedJobs(String state) {
+    LongAdder count = finished.get(state);
+    return count == null ? 0 : count.sum();
+  }
+
   /** The state of job {@code id} as {@code GET /jobs/{id}} shows it, or {@code null} when unknown. */
   public Future<JsonObject> status(String id) {
     return jobs.get(id).map(state -> state == null ? null : view(state));
@@ -207,7 +216,10 @@ public final class JobStore {
           return Future.succeededFuture();
         }
         return ending(current == null ? queued : current, outcome)
-          .compose(ending -> write(id, queued, ending, WRITE_ATTEMPTS));
+          .compose(ending -> {
+            finished.computeIfAbsent(ending.getString(Registries.STATE), state -> new LongAdder()).increment();
+            return write(id, queued, ending, WRITE_ATTEMPTS);
+          });
       })
       .recover(e -> {
         LOG.warn("Could not record the end of job {}", id, e);

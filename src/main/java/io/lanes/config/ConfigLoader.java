@@ -147,6 +147,7 @@ public final class ConfigLoader {
     keys.put("ops.host", "OPS_HOST");
     keys.put("ops.port", "OPS_PORT");
     keys.put("fanout.stubs", "FANOUT_STUBS");
+    keys.put("dashboard.enabled", "DASHBOARD_ENABLED");
     return Map.copyOf(keys);
   }
 }

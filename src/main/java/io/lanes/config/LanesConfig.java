@@ -23,7 +23,8 @@ public record LanesConfig(
   Set<Role> roles,
   Shutdown shutdown,
   Demo demo,
-  Ops ops) {
+  Ops ops,
+  Dashboard dashboard) {
 
   private static final int MIB = 1024 * 1024;
 
@@ -43,7 +44,8 @@ public record LanesConfig(
       rolesFrom(root),
       Shutdown.from(root.section("shutdown")),
       Demo.from(root.section("demo")),
-      Ops.from(root.section("ops"), cores));
+      Ops.from(root.section("ops"), cores),
+      Dashboard.from(root.section("dashboard")));
   }
 
   public boolean has(Role role) {
@@ -270,6 +272,26 @@ public record LanesConfig(
     /** Whether the operational endpoints have a listener of their own. */
     public boolean separate() {
       return port != NO_PORT;
+    }
+  }
+
+  /**
+   * {@code dashboard}: the live page {@code /dashboard} and its stream {@code /dashboard/events} (on where {@code /metrics}
+   * is served). Every node publishes a snapshot every {@code intervalMs}; a node whose last one is older than
+   * {@code staleAfterMs} is shown greyed out; at most {@code maxClients} streams are open at once on a node (503 past it).
+   */
+  public record Dashboard(boolean enabled, int maxClients, long intervalMs, long staleAfterMs) {
+    static Dashboard from(ConfigReader r) {
+      long intervalMs = r.longValue("intervalMs", 1000, 100, 60_000);
+      long staleAfterMs = r.longValue("staleAfterMs", 3000, 1, 600_000);
+      if (staleAfterMs <= intervalMs) {
+        throw new ConfigException(r.path("staleAfterMs"), "must be longer than dashboard.intervalMs (" + intervalMs + ")");
+      }
+      return new Dashboard(
+        r.bool("enabled", true),
+        r.integer("maxClients", 16, 0, 10_000),
+        intervalMs,
+        staleAfterMs);
     }
   }
 

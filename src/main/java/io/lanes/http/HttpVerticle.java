@@ -72,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     if (contract == null) {
       router = Router.router(vertx);
       router.route().handler(inFlight);
+      routes.forEach(feature -> feature.rootHandlers().forEach(handler -> router.route().handler(handler)));
       router.route().handler(RequestChecks::headDecodes);
     } else {
       Future<Router> built = contractRouter();
@@ -99,8 +100,9 @@ public final class HttpVerticle extends VerticleBase {
   private Future<Router> contractRouter() {
     // The validator reads bodies a BodyHandler has already read: one for the operations with a body, before it.
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
-    RouterBuilder builder = RouterBuilder.create(vertx, contract.openApi(), new JsonBodies())
-      .rootHandler(inFlight)
+    RouterBuilder builder = RouterBuilder.create(vertx, contract.openApi(), new JsonBodies()).rootHandler(inFlight);
+    routes.forEach(feature -> feature.rootHandlers().forEach(builder::rootHandler));
+    builder
       .rootHandler(RequestChecks::headDecodes)
       .rootHandler(ctx -> {
         if (contract.hasBody(ctx.request().method(), ctx.request().path())) {

@@ -1,7 +1,11 @@
 package io.lanes.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
 
 /**
  * One feature's part of the HTTP API, built per {@link HttpVerticle} instance on its context: it attaches handlers (and
@@ -14,6 +18,14 @@ public interface Routes {
 
   /** Route metadata key: the lane a plain route's work runs in ({@code loop} when absent). */
   String LANE = "lane";
+
+  /**
+   * Handlers every request of the instance passes before it is routed (after the in-flight registry), each calling
+   * {@code next()}: a recorder that times every request, say.
+   */
+  default List<Handler<RoutingContext>> rootHandlers() {
+    return List.of();
+  }
 
   /** Attaches this feature's handlers to its operations of the contract. */
   default void operations(Operations operations) {

@@ -18,6 +18,8 @@ public final class LagProbeVerticle extends VerticleBase {
 
   /** Lag over this window feeds the health check. */
   static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** Lag over this window feeds the dashboard's per-second sparkline. */
+  static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final MeterRegistry registry;
   private final long intervalMs;
@@ -60,7 +62,7 @@ public final class LagProbeVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** One loop's lag: the meter, and the worst lag in the current and previous window. */
+  /** One loop's lag: the meter, and the worst lag in the current and previous window (of 5 s, and of 1 s). */
   public static final class LoopLag {
     private final long intervalNanos;
     private final Timer timer;
@@ -68,6 +70,9 @@ public final class LagProbeVerticle extends VerticleBase {
     private volatile long windowStart;
     private volatile long windowMax;
     private volatile long previousMax;
+    private volatile long secondStart = lastTick;
+    private volatile long secondMax;
+    private volatile long previousSecondMax;
 
     LoopLag(long intervalNanos, Timer timer) {
       this.intervalNanos = intervalNanos;
@@ -85,6 +90,15 @@ public final class LagProbeVerticle extends VerticleBase {
       if (lagNanos > windowMax) {
         windowMax = lagNanos;
       }
+      if (now - secondStart >= SECOND_NANOS) {
+        // A previous second that ended long ago (the loop was blocked over it) holds nothing recent.
+        previousSecondMax = now - secondStart < 2 * SECOND_NANOS ? secondMax : 0;
+        secondMax = 0;
+        secondStart = now;
+      }
+      if (lagNanos > secondMax) {
+        secondMax = lagNanos;
+      }
     }
 
     /**
@@ -94,6 +108,17 @@ public final class LagProbeVerticle extends VerticleBase {
     public long recentMaxNanos() {
       long overdue = System.nanoTime() - lastTick - intervalNanos;
       return Math.max(Math.max(windowMax, previousMax), overdue);
+    }
+
+    /**
+     * The worst lag of the last one to two seconds, in nanoseconds, a blocked loop counting with how late its next tick
+     * already is: one point a second of the dashboard's sparkline.
+     */
+    public long lastSecondMaxNanos() {
+      long now = System.nanoTime();
+      long overdue = now - lastTick - intervalNanos;
+      long recent = now - secondStart < 2 * SECOND_NANOS ? Math.max(secondMax, previousSecondMax) : 0;
+      return Math.max(0, Math.max(recent, overdue));
     }
   }
 }

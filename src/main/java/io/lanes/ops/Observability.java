@@ -28,6 +28,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -166,6 +167,17 @@ public final class Observability {
   public Future<String> deployLagProbes(Vertx vertx) {
     return vertx.deployVerticle(() -> new LagProbeVerticle(registry, config.lagProbeIntervalMs(), loops),
       new DeploymentOptions().setInstances(config.eventLoops()));
+  }
+
+  /**
+   * Each probed loop, by name: the worst lag of its last second or two and the blocked-thread warnings about it (counted
+   * per JVM: two nodes in one JVM share their loops' names).
+   */
+  public List<LoopReading> loopReadings() {
+    return loops.entrySet().stream()
+      .map(loop -> new LoopReading(loop.getKey(), loop.getValue().lastSecondMaxNanos(), blocked.count(loop.getKey())))
+      .sorted(Comparator.comparing(LoopReading::loop))
+      .toList();
   }
 
   /** The worst recent event-loop lag across probed loops, in milliseconds. */

@@ -44,6 +44,8 @@ public final class TaskRunner {
   private final BackgroundWork background;
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong resources = new AtomicLong();
+  private final AtomicLong done = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
 
   /**
    * The tasks of node {@code nodeId}; {@code executor} is the pool {@value #POOL_NAME} of {@code tasks.maxRunning} threads
@@ -139,6 +141,16 @@ public final class TaskRunner {
     return Math.max(0, lane.inFlight() - running.get());
   }
 
+  /** Tasks of this node that ended {@code done} since it started. */
+  public long done() {
+    return done.get();
+  }
+
+  /** Tasks of this node that ended {@code failed} since it started (their body threw, or they waited too long). */
+  public long failed() {
+    return failed.get();
+  }
+
   /**
    * Stores {@code queued} under {@code id} unless a task with that id is still active. Compare-and-set only, so two nodes
    * sharing a cluster-wide registry cannot both claim one id.
@@ -187,6 +199,7 @@ public final class TaskRunner {
         if (outcome.failed()) {
           LOG.warn("Task {} failed: {}", id, TaskStates.describe(outcome.cause()));
         }
+        (outcome.failed() ? failed : done).incrementAndGet();
         // The running state is written from the worker thread: the final state goes after it, never before.
         Future<JsonObject> before = runningState.get() == null ? Future.succeededFuture(queued) : runningState.get();
         return before.compose(state -> store(id, TaskStates.finished(state, Instant.now(), outcome.cause())));

@@ -20,7 +20,7 @@ class ArchitectureTest {
 
   private static final String[] FEATURES = {"io.lanes.core..", "io.lanes.files..", "io.lanes.tasks..",
     "io.lanes.fanout..", "io.lanes.compute..", "io.lanes.schedule..", "io.lanes.ops..", "io.lanes.cluster..",
-    "io.lanes.docs.."};
+    "io.lanes.docs..", "io.lanes.dashboard.."};
   private static final String[] SHARED = {"io.lanes.http..", "io.lanes.lane..", "io.lanes.bus..", "io.lanes.config..",
     "io.lanes.registry..", "io.lanes.lifecycle.."};
   private static final JavaClasses LANES = new ClassFileImporter()

@@ -18,10 +18,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("Loading the configuration")
@@ -87,7 +87,8 @@ class ConfigLoaderTest {
       Map.entry("DEMO_ALLOW_EVENT_LOOP_BLOCKING", "true"),
       Map.entry("OPS_HOST", "10.0.0.2"),
       Map.entry("OPS_PORT", "9101"),
-      Map.entry("FANOUT_STUBS", "true"));
+      Map.entry("FANOUT_STUBS", "true"),
+      Map.entry("DASHBOARD_ENABLED", "false"));
     assertEquals(new java.util.TreeSet<>(ConfigLoader.ENVIRONMENT_KEYS.values()), new java.util.TreeSet<>(environment.keySet()),
       "this test covers every variable the loader reads");
     loader(vertx, file(new JsonObject()), environment, new Properties())
@@ -108,6 +109,7 @@ class ConfigLoaderTest {
         assertEquals("10.0.0.2", config.ops().host());
         assertEquals(9101, config.ops().port());
         assertTrue(config.fanout().stubs());
+        assertFalse(config.dashboard().enabled());
         testContext.completeNow();
       })));
   }
@@ -146,16 +148,19 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("names the key of every invalid value")
   void namesTheBadKey() {
-    Map<String, JsonObject> bad = Map.of(
-      "blocking.poolSize", new JsonObject().put("blocking", new JsonObject().put("poolSize", -1)),
-      "http.port", new JsonObject().put("http", new JsonObject().put("port", 70000)),
-      "files.fsync", new JsonObject().put("files", new JsonObject().put("fsync", "maybe")),
-      "roles", new JsonObject().put("roles", "http,gpu"),
-      "schedules[0].name", new JsonObject().put("schedules", new io.vertx.core.json.JsonArray().add(new JsonObject())),
-      "compute", new JsonObject().put("compute", 3),
-      "tasks.defaultSeconds", new JsonObject().put("tasks", new JsonObject().put("defaultSeconds", 10).put("maxSeconds", 5)),
-      "blocking.defaultSleepSeconds", new JsonObject().put("blocking", new JsonObject().put("defaultSleepSeconds", -1)),
-      "fanout.upstreams[0]", new JsonObject().put("fanout", new JsonObject().put("upstreams", "file:///etc/passwd")));
+    Map<String, JsonObject> bad = Map.ofEntries(
+      Map.entry("blocking.poolSize", new JsonObject().put("blocking", new JsonObject().put("poolSize", -1))),
+      Map.entry("http.port", new JsonObject().put("http", new JsonObject().put("port", 70000))),
+      Map.entry("files.fsync", new JsonObject().put("files", new JsonObject().put("fsync", "maybe"))),
+      Map.entry("roles", new JsonObject().put("roles", "http,gpu")),
+      Map.entry("schedules[0].name", new JsonObject().put("schedules", new io.vertx.core.json.JsonArray().add(new JsonObject()))),
+      Map.entry("compute", new JsonObject().put("compute", 3)),
+      Map.entry("tasks.defaultSeconds", new JsonObject().put("tasks", new JsonObject().put("defaultSeconds", 10).put("maxSeconds", 5))),
+      Map.entry("blocking.defaultSleepSeconds", new JsonObject().put("blocking", new JsonObject().put("defaultSleepSeconds", -1))),
+      Map.entry("fanout.upstreams[0]", new JsonObject().put("fanout", new JsonObject().put("upstreams", "file:///etc/passwd"))),
+      Map.entry("dashboard.staleAfterMs", new JsonObject().put("dashboard", new JsonObject().put("intervalMs", 2000)
+        .put("staleAfterMs", 1000))),
+      Map.entry("dashboard.maxClients", new JsonObject().put("dashboard", new JsonObject().put("maxClients", -1))));
     bad.forEach((key, json) -> {
       ConfigException error = assertThrows(ConfigException.class, () -> LanesConfig.from(json), key);
       assertEquals(key, error.key());
@@ -178,6 +183,7 @@ class ConfigLoaderTest {
       .blocking().defaultSleepSeconds(), "the default never exceeds the bound");
     assertEquals(2, LanesConfig.from(new JsonObject().put("blocking",
       new JsonObject().put("defaultSleepSeconds", 10).put("maxSleepSeconds", 2))).blocking().defaultSleepSeconds());
+    assertEquals(new LanesConfig.Dashboard(true, 16, 1000, 3000), config.dashboard());
     assertEquals(0, LanesConfig.from(new JsonObject().put("compute", new JsonObject().put("instances", 0)))
       .compute().instances());
   }

@@ -142,6 +142,31 @@ class ObservabilityTest {
   }
 
   @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("reads each loop's lag of the last second and its own blocked-thread warnings, for the dashboard")
+  @BlocksEventLoopOnPurpose("the loop's reading must show it blocked for 400 ms")
+  void readsEachLoop(VertxTestContext testContext) {
+    Vertx vertx = oneLoop();
+    TestNode node = TestNodes.node(vertx, TestNodes.config(dataDir, new JsonObject()
+      .put("ops", new JsonObject().put("eventLoops", 1).put("lagProbeIntervalMs", 20))));
+    long[] blockedBefore = new long[1];
+    TestNodes.deploy(vertx, node)
+      .compose(id -> Await.until(vertx, () -> node.ops().loopReadings().size() == 1
+        && node.ops().loopReadings().get(0).lagNanos() < TimeUnit.MILLISECONDS.toNanos(100)))
+      .compose(v -> {
+        blockedBefore[0] = node.ops().loopReadings().get(0).blockedEvents();
+        vertx.runOnContext(block -> spinOnTheLoop(400));
+        return Await.until(vertx, () -> node.ops().loopReadings().get(0).lagNanos() >= TimeUnit.MILLISECONDS.toNanos(300)
+          && node.ops().loopReadings().get(0).blockedEvents() > blockedBefore[0]);
+      })
+      .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+        LoopReading loop = node.ops().loopReadings().get(0);
+        assertTrue(loop.loop().startsWith("vert.x-eventloop-thread-"), loop.loop());
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
   @DisplayName("counts the blocked loop of a large /write_bad (demo on)")
   @BlocksEventLoopOnPurpose("the event-loop write mode is the anti-pattern demo")

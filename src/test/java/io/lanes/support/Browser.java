@@ -39,6 +39,8 @@ public final class Browser implements AutoCloseable {
   private static final List<String> CHROMIUM = List.of("chromium", "chromium-browser");
   private static final String DRIVER = "chromedriver";
   private static final Dimension WINDOW = new Dimension(1440, 1500);
+  private static final int MIN_HEIGHT = 600;
+  private static final int MAX_HEIGHT = 6000;
 
   private final ChromeDriverService service;
   private final ChromeDriver driver;
@@ -48,14 +50,29 @@ public final class Browser implements AutoCloseable {
     this.driver = driver;
   }
 
-  /** A fresh headless browser; the test calling it is skipped, saying why, when there is no browser on the PATH. */
-  public static Browser open() {
-    Optional<Path> chromium = CHROMIUM.stream().map(Browser::onPath).flatMap(Optional::stream).findFirst();
+  /**
+   * Skips the calling test (an assumption failure, which surefire reports as skipped, with this message) when there is no
+   * browser on the PATH. Call it in {@code @BeforeEach}: from {@code @BeforeAll} the skip would not count the tests.
+   */
+  public static void assumeAvailable() {
+    Optional<Path> chromium = chromium();
     Optional<Path> chromedriver = onPath(DRIVER);
     Assumptions.assumeTrue(chromium.isPresent() && chromedriver.isPresent(),
-      "no browser: the dashboard's browser tests need chromium and chromedriver on the PATH "
+      "no browser: the browser tests need chromium and chromedriver on the PATH "
         + "(Debian: apt-get install chromium chromium-driver); found chromium=" + chromium.orElse(null)
         + ", chromedriver=" + chromedriver.orElse(null));
+  }
+
+  /** Whether {@link #assumeAvailable()} would let a test run. */
+  public static boolean available() {
+    return chromium().isPresent() && onPath(DRIVER).isPresent();
+  }
+
+  /** A fresh headless browser; the test calling it is skipped, saying why, when there is no browser on the PATH. */
+  public static Browser open() {
+    assumeAvailable();
+    Optional<Path> chromium = chromium();
+    Optional<Path> chromedriver = onPath(DRIVER);
     ChromeDriverService service = new ChromeDriverService.Builder()
       .usingDriverExecutable(chromedriver.get().toFile())
       .usingAnyFreePort()
@@ -69,6 +86,10 @@ public final class Browser implements AutoCloseable {
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(WINDOW);
     return new Browser(service, driver);
+  }
+
+  private static Optional<Path> chromium() {
+    return CHROMIUM.stream().map(Browser::onPath).flatMap(Optional::stream).findFirst();
   }
 
   /** The first executable file named {@code name} in a directory of the PATH. */
@@ -114,8 +135,14 @@ public final class Browser implements AutoCloseable {
       });
   }
 
-  /** Saves what the browser shows as {@value #SCREENSHOTS}{@code /<name>.png}. */
+  /** Saves the whole page as {@value #SCREENSHOTS}{@code /<name>.png} (the window grown or shrunk to its height). */
   public Path screenshot(String name) {
+    // measured in a short window (the page's height is at least the window's); the window's own frame comes on top
+    driver.manage().window().setSize(new Dimension(WINDOW.getWidth(), MIN_HEIGHT));
+    Number content = (Number) driver.executeScript("return document.documentElement.scrollHeight");
+    Number frame = (Number) driver.executeScript("return window.outerHeight - window.innerHeight");
+    driver.manage().window().setSize(new Dimension(WINDOW.getWidth(),
+      (int) Math.min(MAX_HEIGHT, content.longValue() + frame.longValue())));
     try {
       Path target = Path.of(SCREENSHOTS, name + ".png");
       Files.createDirectories(target.getParent());
