@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -48,7 +48,9 @@ class SplitBrainProtectionTest {
   @TempDir
   Path dataDir;
 
-  private final List<Vertx> vertx = new ArrayList<>();
+  private final List<Vertx> vertx = new CopyOnWriteArrayList<>();
+  /** Each member's Vert.x by its index (the list above is in the order they finished starting, which varies). */
+  private final Vertx[] byIndex = new Vertx[3];
   private WebClient client;
 
   private JsonObject conf(String... roles) {
@@ -65,6 +67,7 @@ class SplitBrainProtectionTest {
     return TestClusters.start(TestClusters.protectSchedules(members.hazelcast(index), MAJORITY))
       .compose(started -> {
         vertx.add(started);
+        byIndex[index] = started;
         return TestNodes.start(started, conf(roles));
       });
   }
@@ -89,7 +92,7 @@ class SplitBrainProtectionTest {
         TestNode other = both.resultAt(1);
         return within(driver, 10_000, () -> stats(survivor[0]).runs() + stats(other).runs() > 2);
       })
-      .compose(ran -> vertx.get(1).close())
+      .compose(ran -> byIndex[1].close())
       .compose(closed -> within(driver, 10_000, () -> stats(survivor[0]).pausedReason() != null))
       .compose(paused -> {
         runsWhenPaused[0] = stats(survivor[0]).runs();
