@@ -4,6 +4,8 @@ import io.lanes.config.LanesConfig;
 import io.lanes.config.Role;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.stream.Collectors;
  * thread.
  */
 public final class ClusterView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
 
   public static final String ID = "id";
   public static final String VERTX_NODE = "vertxNode";
@@ -121,7 +125,10 @@ public final class ClusterView {
     Set<String> now = ids(members);
     before.stream()
       .filter(id -> !now.contains(id) && !id.equals(nodeId))
-      .forEach(gone -> departures.forEach(listener -> listener.accept(gone)));
+      .forEach(gone -> {
+        LOG.info("Node {} left the cluster: {} member(s) live", gone, now.size());
+        departures.forEach(listener -> listener.accept(gone));
+      });
   }
 
   void quorum(Clustering.Quorum now) {
