@@ -64,6 +64,8 @@ public final class ApiContract {
       return new JsonObject().put("document", document).put("yaml", toYaml(document));
     }, false)
       .compose(loaded -> OpenAPIContract.from(vertx, loaded.getJsonObject("document").copy())
+        // the validators are built off the loop too: each copies every schema of the contract
+        .compose(contract -> vertx.executeBlocking(() -> new ValidatorCachingContract(contract), false))
         .map(contract -> new ApiContract(loaded.getJsonObject("document"), loaded.getString("yaml"), contract)));
   }
 

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import org.junit.jupiter.api.DisplayName;
@@ -219,4 +220,26 @@ class ContractTest {
     assertEquals(documented, listed, "the README's route table and the contract");
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("validates every parameter with one validator built at start-up, which still refuses what is out of range")
+  void parameterValidatorsAreBuiltOnce(Vertx vertx) throws Exception {
+    OpenAPIContract openApi = contract(vertx).openApi();
+    Parameter iterations = openApi.operation("process").getParameters().stream()
+      .filter(parameter -> parameter.getName().equals("iterations")).findFirst().orElseThrow();
+    var first = openApi.getSchemaRepository().validator(iterations.getSchema());
+    assertTrue(first == openApi.getSchemaRepository().validator(iterations.getSchema()),
+      "a new validator for the same parameter: vertx-openapi copies every schema of the contract for each");
+    assertTrue(first.validate(1000).getValid(), "1000 iterations refused");
+    assertTrue(!first.validate(-1).getValid(), "-1 iterations accepted");
+    int checked = 0;
+    for (Operation operation : openApi.operations()) {
+      for (Parameter parameter : operation.getParameters()) {
+        assertTrue(openApi.getSchemaRepository().validator(parameter.getSchema())
+          == openApi.getSchemaRepository().validator(parameter.getSchema()), operation.getOperationId() + " " + parameter.getName());
+        checked++;
+      }
+    }
+    assertTrue(checked > 10, "only " + checked + " parameters in the contract");
+  }
 }
