@@ -32,7 +32,8 @@ final class DiskScenario implements Scenario {
     Http http = stage.http(8);
     Path aside = stage.scratch.resolve("data.aside");
     try {
-      r.check(allOk(http, "before"), "the node did not work before the fault");
+      String before = notOk(http, "before");
+      r.check(before == null, "the node did not work before the fault: " + before);
       for (String fault : List.of("removed", "replaced by a file")) {
         Files.move(lanes.dataDir, aside);
         if (fault.startsWith("replaced")) {
@@ -73,9 +74,10 @@ final class DiskScenario implements Scenario {
         LanesProcess.deleteTree(lanes.dataDir);
         Files.move(aside, lanes.dataDir);
         long back = System.nanoTime();
-        boolean recovered = Poll.until(() -> allOk(http, "recovered-" + fault.replace(' ', '-')), 10_000, 200);
+        String[] last = {null};
+        boolean recovered = Poll.until(() -> (last[0] = notOk(http, "recovered-" + fault.replace(' ', '-'))) == null, 10_000, 200);
         r.figure("%s %.1f s after the dir came back", recovered ? "/write, /send and /health recovered" : "NO recovery", (System.nanoTime() - back) / 1e9);
-        r.check(recovered, "no recovery after the data dir " + fault + " came back");
+        r.check(recovered, "no recovery after the data dir " + fault + " came back: " + last[0]);
       }
       Poll.until(() -> "0".equals(NodeMetrics.gauge(lanes, "lanes_background_pending")), 5000, 50);
       String logTxt = Files.readString(lanes.dataDir.resolve("log.txt"));
@@ -86,11 +88,13 @@ final class DiskScenario implements Scenario {
     }
   }
 
-  private static boolean allOk(Http http, String message) throws Exception {
+  /** Null when {@code /write}, {@code /send} and {@code /health} all answer 200, else what they answered. */
+  private static String notOk(Http http, String message) throws Exception {
     Answer write = Http.await(http.get("/write?bytes=65536"), 15);
     Answer sent = send(http, message);
     Answer health = Http.await(http.get("/health"), 15);
-    return write.status() == 200 && sent.status() == 200 && health.status() == 200;
+    boolean ok = write.status() == 200 && sent.status() == 200 && health.status() == 200;
+    return ok ? null : "/write " + write + ", /send " + sent + ", /health " + health;
   }
 
   private static Answer send(Http http, String message) throws Exception {
