@@ -79,8 +79,9 @@ final class RouteTable {
 
   /**
    * Deploys a standalone {@link MainVerticle} on a Vert.x of its own (loopback, port 0, a data dir under {@code scratch}),
-   * reads its route table and closes it again. System properties carry the settings, because they override the
-   * environment (a {@code HTTP_PORT} or {@code DATA_DIR} of the caller's) and the launcher config alike.
+   * reads its route table (kept in {@code scratch/routes.txt}) and closes it again. System properties carry the settings,
+   * because they override the environment (a {@code HTTP_PORT} or {@code DATA_DIR} of the caller's) and the launcher
+   * config alike.
    */
   static RouteTable fromRouter(Path scratch) throws Exception {
     Path dataDir = scratch.resolve("data");
@@ -100,6 +101,7 @@ final class RouteTable {
       if (table.isEmpty()) {
         throw new IllegalStateException("the throwaway node serves no route");
       }
+      Files.write(scratch.resolve("routes.txt"), table);
       return new RouteTable(table);
     } finally {
       settings.keySet().forEach(System::clearProperty);
