@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,7 +66,7 @@ final class UpstreamScenario implements Scenario {
         for (Answer answer : Http.awaitAll(calls, 60)) {
           worst = Math.max(worst, answer.millis());
           if (answer.status() != 200) {
-            wrong.add("status " + answer);
+            wrong.add("burst " + burst + ": status " + answer);
             continue;
           }
           JsonObject body = new JsonObject(answer.body());
@@ -75,7 +76,8 @@ final class UpstreamScenario implements Scenario {
             JsonObject error = results.getJsonObject(k).getJsonObject("error");
             String kind = error == null ? null : error.getString("kind");
             if (!Objects.equals(kind, upstreams.get(k).kind())) {
-              wrong.add(upstreams.get(k).url() + ": " + kind + " instead of " + upstreams.get(k).kind());
+              wrong.add("burst " + burst + ": " + upstreams.get(k).url() + ": " + kind + " instead of " + upstreams.get(k).kind()
+                + " after " + results.getJsonObject(k).getLong("elapsed_ms") + " ms");
             }
           }
         }
@@ -89,6 +91,7 @@ final class UpstreamScenario implements Scenario {
       r.figure("open sockets of the node, idle: %d before, %d after burst 1, %d after burst 2; client connections still counted active: %.0f",
         sockets[0], sockets[1], sockets[2], activeConnections);
       wrong.stream().distinct().limit(6).forEach(r::fail);
+      Files.writeString(stage.scratch.resolve("wrong.txt"), String.join("\n", wrong) + "\n");
       r.check(worst <= TIMEOUT_MS + 1000, "an answer took " + worst + " ms (deadline " + TIMEOUT_MS + " ms)");
       r.check(sockets[1] <= sockets[0] + 2 && sockets[2] <= sockets[0] + 2, "sockets left open after the bursts: a connection leak");
       r.check(activeConnections <= 2, "client connections still active after the bursts");
