@@ -67,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     routes = features.apply(vertx);
-    inFlight = new InFlightRequests(Integer.toHexString(System.identityHashCode(this)) + "-");
+    inFlight = new InFlightRequests(Integer.toHexString(System.identityHashCode(this)) + "-", http.idleTimeoutSeconds());
     FailureHandler failures = new FailureHandler(http.retryAfterSeconds(), routes, contract);
     if (contract == null) {
       router = Router.router(vertx);

@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * The requests one HttpVerticle instance is serving, by id ({@code X-Request-Id}, echoed to the client), so a shutdown
- * that runs out of grace can say which requests it cut. Touched only from the instance's event loop.
+ * that runs out of grace can say which requests it cut. As the first step of every request it also tells a keep-alive
+ * client how long the connection may stay idle ({@link KeepAlive}). Touched only from the instance's event loop.
  */
 final class InFlightRequests implements Handler<RoutingContext> {
 
@@ -25,12 +26,15 @@ final class InFlightRequests implements Handler<RoutingContext> {
   private static final Set<String> LANE_TAGS = Set.of("blocking", "files", "tasks", "compute");
 
   private final String prefix;
+  /** {@code timeout=N} for keep-alive responses; null when none is sent. */
+  private final CharSequence keepAlive;
   /** Keyed by id; the request itself is kept and described only when a shutdown has to name it (the hot path stays cheap). */
   private final Map<String, HttpServerRequest> requests = new LinkedHashMap<>();
   private long next;
 
-  InFlightRequests(String prefix) {
+  InFlightRequests(String prefix, int idleTimeoutSeconds) {
     this.prefix = prefix;
+    this.keepAlive = KeepAlive.value(idleTimeoutSeconds);
   }
 
   @Override
@@ -39,6 +43,9 @@ final class InFlightRequests implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     requests.put(id, request);
     ctx.response().putHeader(REQUEST_ID, id);
+    if (keepAlive != null && KeepAlive.applies(request)) {
+      ctx.response().putHeader(KeepAlive.HEADER, keepAlive);
+    }
     long start = System.nanoTime();
     ctx.addEndHandler(done -> {
       requests.remove(id);
