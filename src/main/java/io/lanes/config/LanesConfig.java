@@ -114,7 +114,7 @@ public record LanesConfig(
         r.integer("writerInstances", 4, 1, 1024),
         defaultBytes,
         maxBytes,
-        r.integer("chunkBytes", 64 * 1024, 512, 64 * MIB),
+        r.integer("chunkBytes", MIB, 512, 64 * MIB),
         r.bool("fsync", false),
         r.bool("keep", false),
         r.integer("queueLimit", 10_000, 0, 1_000_000),
