@@ -271,6 +271,15 @@ print(" ".join(sorted(seen)))' <<< "$out")
     "${ms} ms (C1-compiled JVMs: see scripts/cluster measure for fully warmed figures)"
 }
 
+# One of 4 /process calls through http-1 was answered by NODE.
+reaches_node() {
+  local i
+  for i in 1 2 3 4; do
+    hosts_get h1 "http://$hosts_net.1:8080/process?iterations=1000" | grep -q "\"node\":\"$1\"" && return 0
+  done
+  return 1
+}
+
 all_ready() { local n; for n in http-1 http-2 compute-1 compute-2; do [ -n "$(node_id "$n")" ] || return 1; done; }
 
 job_done() { [ "$(hosts_get h1 "http://$hosts_net.1:8080/jobs/$1" | json_get state)" = "done" ]; }
@@ -309,6 +318,13 @@ hosts_partition() {
   hosts_until 20 ran_since compute-1 "$healed" || true
   resumed_at=$(log_time compute-1 "Periodic job heartbeat resumed" "$healed")
   [ -z "$resumed_at" ] || log "partition: compute-1 claims periods again $(( resumed_at - healed )) ms after the heal"
+  # the rejoined node serves jobs again: /process through http-1 reaches compute-1 (its compute verticles register
+  # again on the merge; without that, an HTTP node could keep sending it nothing)
+  if hosts_until 40 reaches_node "$(node_id compute-1)"; then
+    log "partition: /process through http-1 reaches compute-1 again $(( $(now_ms) - healed )) ms after the heal"
+  else
+    check_fail "40 s after the heal, no /process through http-1 reached compute-1"
+  fi
   dup=$(hosts_runs)
   runs_total=$(wc -l < "$hosts_dir/runs")
   local partition_periods=$(( (healed - cut) / hosts_period_ms ))

@@ -15,6 +15,12 @@ public final class Addresses {
   /** The header of a message to {@link #COMPUTE_START_RELAY} naming the address the relay forwards it to. */
   public static final String RELAY_TO = "lanes-relay-to";
 
+  /**
+   * Local only: this node's half of a split cluster has just merged back (Hazelcast's MERGED). Its cluster-visible
+   * consumers register again, so every member hears of them (the merge itself may not tell them).
+   */
+  public static final String CLUSTER_MERGED = "lanes.cluster.merged";
+
   /** Dashboard snapshots ({@code JsonObject}): each node publishes its own every interval, HTTP nodes consume them all. */
   public static final String DASHBOARD_SNAPSHOTS = "lanes.dashboard.snapshots";
   /** The id of a node whose dashboard publisher stops ({@code String}), so the pages drop it at once. */

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,12 +102,25 @@ public final class ClusterVerticle extends VerticleBase {
       });
   }
 
+  /**
+   * The records of the members Hazelcast sees alive. A live member whose record is missing from this read keeps its
+   * last one: while the map's partitions migrate (a member just cut off), a read can return only part of the entries,
+   * and a node is gone when Hazelcast removes it, never because one read missed its record (that would fail its tasks
+   * and jobs while it runs them).
+   */
   private List<JsonObject> live(Map<String, JsonObject> records, JsonObject self) {
     Set<String> alive = Clustering.liveVertxNodes(vertx);
     List<JsonObject> live = new ArrayList<>(records.values().stream()
       .filter(record -> alive.contains(record.getString(ClusterView.VERTX_NODE)))
       .filter(record -> !nodeId.equals(record.getString(ClusterView.ID)))
       .toList());
+    Set<String> read = new HashSet<>();
+    live.forEach(record -> read.add(record.getString(ClusterView.ID)));
+    view.members().stream()
+      .filter(previous -> !nodeId.equals(previous.getString(ClusterView.ID)))
+      .filter(previous -> !read.contains(previous.getString(ClusterView.ID)))
+      .filter(previous -> alive.contains(previous.getString(ClusterView.VERTX_NODE)))
+      .forEach(live::add);
     live.add(self);
     return live;
   }

@@ -4,6 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import com.hazelcast.core.LifecycleEvent;
+import io.lanes.bus.Addresses;
 import io.lanes.lifecycle.StartupException;
 import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
@@ -50,6 +52,16 @@ public class LanesClusterManager extends HazelcastClusterManager {
   public void init(Vertx vertx) {
     super.init(vertx);
     this.vertx = vertx;
+  }
+
+  /** After a merge, tells this node's cluster-visible consumers to register again ({@link Addresses#CLUSTER_MERGED}). */
+  @Override
+  public synchronized void stateChanged(LifecycleEvent event) {
+    super.stateChanged(event);
+    if (event.getState() == LifecycleEvent.LifecycleState.MERGED && vertx != null) {
+      LOG.info("This node's side of the cluster merged back: registering its consumers again");
+      vertx.runOnContext(v -> vertx.eventBus().publish(Addresses.CLUSTER_MERGED, null));
+    }
   }
 
   /**

@@ -53,9 +53,23 @@ public final class ComputeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus()
-      .<Object>consumer(Addresses.COMPUTE_JOBS, this::handle)
-      .completion();
+    vertx.eventBus().localConsumer(Addresses.CLUSTER_MERGED, merged -> registerAgain());
+    return register();
+  }
+
+  private Future<Void> register() {
+    return vertx.eventBus().<Object>consumer(Addresses.COMPUTE_JOBS, this::handle).completion();
+  }
+
+  /**
+   * After a split cluster merged back, one more registration: the members that removed this node while it was cut off
+   * learn of a new one (seen on four hosts: without it, an HTTP node sent no job to the rejoined node again). The old
+   * one stays: unregistering it would discard the jobs already delivered to it. Both go at undeploy.
+   */
+  private void registerAgain() {
+    register()
+      .onSuccess(v -> LOG.info("Compute verticle registered again on {} after the cluster merged", Addresses.COMPUTE_JOBS))
+      .onFailure(e -> LOG.warn("Compute verticle could not register again after the cluster merged: {}", e.toString()));
   }
 
   private void handle(Message<Object> message) {

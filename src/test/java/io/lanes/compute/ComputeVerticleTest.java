@@ -6,6 +6,7 @@ import io.lanes.bus.JobRequest;
 import io.lanes.bus.JobResult;
 import io.lanes.bus.FailureCodes;
 import io.lanes.config.LanesConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -95,5 +98,47 @@ class ComputeVerticleTest {
         assertRecipientFailure(failure, FailureCodes.DEADLINE);
         testContext.completeNow();
       })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("registers again when its cluster merged back, and keeps answering: never without a consumer")
+  void registersAgainAfterAMerge(Vertx vertx, VertxTestContext testContext) {
+    // a job published to the address runs once per registration: its start reports count them
+    AtomicInteger starts = new AtomicInteger();
+    String reports = Addresses.computeStarted(NODE);
+    vertx.eventBus().consumer(reports, report -> starts.incrementAndGet()).completion()
+      .compose(v -> {
+        vertx.eventBus().publish(Addresses.CLUSTER_MERGED, null);
+        return answered(vertx, 20);
+      })
+      .compose(v -> {
+        vertx.eventBus().publish(Addresses.COMPUTE_JOBS, job("primes", new JsonObject().put("limit", 100)).async("j1", reports));
+        return until(vertx, () -> starts.get() >= 2, 5000);
+      })
+      .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+        assertEquals(2, starts.get(), "registrations after one merge");
+        testContext.completeNow();
+      })));
+  }
+
+  private static Future<Void> until(Vertx vertx, BooleanSupplier done, long ms) {
+    if (done.getAsBoolean()) {
+      return Future.succeededFuture();
+    }
+    if (ms <= 0) {
+      return Future.failedFuture(new AssertionError("not within the time"));
+    }
+    return vertx.timer(20, TimeUnit.MILLISECONDS).compose(tick -> until(vertx, done, ms - 20));
+  }
+
+  /** {@code left} jobs one after another, each answered (a missing consumer fails with NO_HANDLERS). */
+  private static Future<Void> answered(Vertx vertx, int left) {
+    if (left == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JobResult>request(Addresses.COMPUTE_JOBS, job("primes", new JsonObject().put("limit", 100)), TWO_SECONDS)
+      .compose(reply -> vertx.timer(20, TimeUnit.MILLISECONDS))
+      .compose(tick -> answered(vertx, left - 1));
   }
 }
