@@ -144,14 +144,16 @@ bg_stop() {
 }
 
 # lanes_java_opts CLUSTERED(0|1): the JVM options Lanes runs with: the measured defaults, then JAVA_OPTS (a later -Xmx
-# wins; a collector named in JAVA_OPTS replaces the default one). A 64 MiB heap with the serial collector: Lanes' live
-# set is small (every write reads one shared chunk, a request holds a few KiB), so a larger heap only adds resident
-# memory (after /hello at 100 connections and /write at 50: peak RSS 158 MiB with these, 167-176 MiB with -Xmx256m and
-# G1, at the same rates). Direct memory (Netty's buffers, the write chunk) is capped apart from the heap. A clustered
-# node also holds Hazelcast: 256 MiB.
+# wins; a collector named in JAVA_OPTS replaces the default one). The serial collector with a small young generation:
+# Lanes' live set is small (every write reads one shared chunk, a request holds a few KiB), and the resident memory of
+# a JVM is mostly the eden it keeps touching, so a 24 MiB eden keeps RSS down (peak 165 MiB after /hello at 100
+# connections and /write at 50, against 167-176 MiB with -Xmx256m and G1) while the old generation may still grow to
+# 256 MiB: 10,000 open connections hold ~8 KiB of heap each (Vert.x's and Netty's per-connection queues and pipeline),
+# and a 64 MiB heap ran out of memory there (the JVM then ignored SIGTERM: hence exit on OutOfMemoryError, so a
+# supervisor restarts it). A clustered node keeps the default young generation (Hazelcast allocates more).
 lanes_java_opts() {
-  local heap=-Xmx64m gc=-XX:+UseSerialGC
-  [ "${1:-0}" != 1 ] || heap=-Xmx256m
+  local young=-Xmn24m gc=-XX:+UseSerialGC
+  [ "${1:-0}" != 1 ] || young=""
   case " ${JAVA_OPTS:-} " in *" -XX:+Use"*GC" "*) gc="" ;; esac
-  echo "$heap $gc -XX:MaxDirectMemorySize=256m ${JAVA_OPTS:-}"
+  echo "-Xmx256m $young $gc -XX:MaxDirectMemorySize=256m -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-}"
 }
