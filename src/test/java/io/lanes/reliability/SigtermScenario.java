@@ -29,7 +29,7 @@ final class SigtermScenario implements Scenario {
     // --fast: a fifth of the load, and /sync sleeps longer than the wait for the writes below may take, so that
     // something is still in flight at SIGTERM even on a disk fast enough to finish every write first.
     int writes = fast ? 40 : 200, syncs = fast ? 10 : 50, sends = fast ? 200 : 1000;
-    int syncSeconds = fast ? 4 : 2;
+    int syncSeconds = fast ? 4 : 6;
     long writesWaitMs = fast ? 1500 : 5000;
     long graceMs = 15_000, drainDelayMs = 1000;
     LanesProcess lanes = stage.start(new JsonObject()
@@ -45,6 +45,13 @@ final class SigtermScenario implements Scenario {
         warm.add(http.get("/hello"));
       }
       Http.awaitAll(warm, 60);
+      // The files lane admits by its measured drain rate, and a cold lane lets only one write per writer wait: a round
+      // of writes first, so that the burst below meets a lane that knows its rate (as any lane that has been serving).
+      List<Future<Answer>> warmWrites = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        warmWrites.add(http.get("/write?bytes=" + 8 * 1024 * 1024 + "&mode=" + (i % 2 == 0 ? "worker" : "async")));
+      }
+      Http.awaitAll(warmWrites, 60);
       List<Future<Answer>> writeCalls = new ArrayList<>(), syncCalls = new ArrayList<>(), sendCalls = new ArrayList<>();
       for (int i = 0; i < syncs; i++) {
         syncCalls.add(http.get("/sync?seconds=" + syncSeconds));
