@@ -6,6 +6,7 @@ import io.lanes.bus.JobRequest;
 import io.lanes.bus.JobResult;
 import io.lanes.bus.FailureCodes;
 import io.lanes.config.LanesConfig;
+import io.lanes.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -114,22 +114,12 @@ class ComputeVerticleTest {
       })
       .compose(v -> {
         vertx.eventBus().publish(Addresses.COMPUTE_JOBS, job("primes", new JsonObject().put("limit", 100)).async("j1", reports));
-        return until(vertx, () -> starts.get() >= 2, 5000);
+        return Await.until(vertx, () -> starts.get() >= 2);
       })
       .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
         assertEquals(2, starts.get(), "registrations after one merge");
         testContext.completeNow();
       })));
-  }
-
-  private static Future<Void> until(Vertx vertx, BooleanSupplier done, long ms) {
-    if (done.getAsBoolean()) {
-      return Future.succeededFuture();
-    }
-    if (ms <= 0) {
-      return Future.failedFuture(new AssertionError("not within the time"));
-    }
-    return vertx.timer(20, TimeUnit.MILLISECONDS).compose(tick -> until(vertx, done, ms - 20));
   }
 
   /** {@code left} jobs one after another, each answered (a missing consumer fails with NO_HANDLERS). */
