@@ -24,7 +24,8 @@ public final class LaneFullException extends RuntimeException {
   public LaneFullException(String lane, Reason reason, int capacity, long maxWaitMs, long retryAfterMs, long waitedMs) {
     super(reason == Reason.WAITED
       ? "work waited " + waitedMs + " ms in lane '" + lane + "', past its budget of " + maxWaitMs + " ms"
-      : "lane '" + lane + "' would make new work wait more than " + maxWaitMs + " ms", null, false, false);
+      : "lane '" + lane + "' would make new work wait more than half its budget of " + maxWaitMs + " ms", null, false,
+      false);
     this.lane = lane;
     this.reason = reason;
     this.capacity = capacity;

@@ -53,10 +53,10 @@ class LaneTest {
   }
 
   @Test
-  @DisplayName("admits a burst that drains within the budget, then refuses once the expected wait passes it")
+  @DisplayName("admits a burst that drains within half the budget, then refuses once the expected wait passes it")
   void admitsWhatDrainsWithinTheBudget() {
     Lane lane = lane(4, 1000, 10_000);
-    // 4 servers, 10 ms per item: 400 items/s, so 1 s of budget holds about 400 waiting items.
+    // 4 servers, 10 ms per item: 400 items/s, so half of 1 s of budget holds about 200 waiting items.
     drain(lane, 4, 10, 200);
     assertEquals(400.0, lane.drainPerSecond(), 1.0);
     List<Lane.Admission> admitted = new ArrayList<>();
@@ -64,9 +64,9 @@ class LaneTest {
     while ((next = lane.tryAdmit()) != null) {
       admitted.add(next);
     }
-    // With the 4 servers busy, (waiting + 1) / 400 <= 1 s: 400 waiting admitted (the last starts after 1 s), no more.
-    assertEquals(400, admitted.size());
-    assertEquals(1000, lane.expectedWaitMs(), 3);
+    // With the 4 servers busy, (waiting + 1) / 400 <= 0.5 s: 200 waiting admitted (the last starts after 0.5 s).
+    assertEquals(200, admitted.size());
+    assertEquals(500, lane.expectedWaitMs(), 3);
     assertEquals(1, lane.rejected());
     LaneFullException refusal = lane.refusal();
     assertEquals(LaneFullException.Reason.EXPECTED_WAIT, refusal.reason());
@@ -83,21 +83,19 @@ class LaneTest {
   void retryAfterFollowsTheDrainRate() {
     Lane lane = lane(1, 100, 10_000);
     drain(lane, 1, 10, 50);
-    // 100 items/s, 100 ms of budget, the server busy: 10 waiting admitted (the tenth starts after 100 ms), no more.
+    // 100 items/s, 100 ms of budget (50 ms of target), the server busy: 5 waiting admitted (the fifth starts after 50 ms).
     List<Lane.Admission> admitted = new ArrayList<>();
     Lane.Admission next;
     while ((next = lane.tryAdmit()) != null) {
       admitted.add(next);
     }
-    assertEquals(10, admitted.size());
+    assertEquals(5, admitted.size());
     assertEquals(10, lane.refusal().retryAfterMs(), "one item must drain first: 10 ms at 100 items/s");
     // A slower lane (20 items/s): its next item must also wait for one to drain, which takes longer.
     Lane slower = lane(1, 100, 10_000);
     drain(slower, 1, 50, 30);
     assertEquals(20.0, slower.drainPerSecond(), 0.5);
-    for (int i = 0; i < 2; i++) {
-      assertNotNull(slower.tryAdmit());
-    }
+    assertNotNull(slower.tryAdmit(), "one waiting item starts after 50 ms, the target");
     assertNull(slower.tryAdmit());
     assertEquals(50, slower.refusal().retryAfterMs(), 1);
     assertEquals(1, slower.refusal().retryAfterSeconds(), "the header counts whole seconds, at least 1");
@@ -126,6 +124,43 @@ class LaneTest {
   }
 
   @Test
+  @DisplayName("closes the door once every item that started over an interval waited past the target, whatever the rate")
+  void refusesWhileTheMeasuredQueueDelayIsOverTheTarget() {
+    Lane lane = lane(1, 1000, 10_000);
+    drain(lane, 1, 10, 50);
+    // 100 items/s: a target of 500 ms admits 49 waiting items behind the running one.
+    List<Lane.Admission> queued = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      queued.add(lane.tryAdmit());
+    }
+    // The queue moves far slower than the rate says: the items start only 600 ms later.
+    advanceMs(600);
+    queued.get(0).start();
+    queued.get(1).start();
+    advanceMs(Lane.SOJOURN_INTERVAL_MS);
+    queued.get(2).start();
+    assertTrue(lane.drainPerSecond() > 10, "the rate alone still says there is room: " + lane.drainPerSecond());
+    assertNull(lane.tryAdmit(), "every start of the last interval waited 600 ms, past the 500 ms target");
+    assertEquals(LaneFullException.Reason.EXPECTED_WAIT, lane.refusal().reason());
+    // One start within the target in the next interval opens the door again.
+    Lane.Admission fresh = queued.get(3);
+    advanceMs(Lane.SOJOURN_INTERVAL_MS);
+    fresh.startedAfter(100);
+    advanceMs(Lane.SOJOURN_INTERVAL_MS);
+    assertNotNull(lane.tryAdmit(), "the last interval held a start that waited 100 ms");
+    // With no start for over an interval (the queue emptied), the old delay says nothing any more.
+    Lane quiet = lane(1, 1000, 10_000);
+    drain(quiet, 1, 10, 50);
+    Lane.Admission slow = quiet.tryAdmit();
+    advanceMs(700);
+    slow.start();
+    advanceMs(Lane.SOJOURN_INTERVAL_MS);
+    assertNull(quiet.tryAdmit());
+    advanceMs(3 * Lane.SOJOURN_INTERVAL_MS);
+    assertNotNull(quiet.tryAdmit(), "no start in the last interval: the door is the rate's again");
+  }
+
+  @Test
   @DisplayName("admits at most one waiting item per server until it has measured its drain rate")
   void boundsTheQueueUntilTheRateIsKnown() {
     Lane lane = lane(2, 60_000, 10_000);
@@ -149,8 +184,8 @@ class LaneTest {
     while (lane.tryAdmit() != null) {
       admitted++;
     }
-    // (waiting + 1) / rate <= 1 s
-    assertEquals(4 + (int) Math.floor(rate), admitted, "4 servers and those that start within the budget, not 4 + 4");
+    // (waiting + 1) / rate <= 0.5 s
+    assertEquals(4 + (int) Math.floor(rate / 2), admitted, "4 servers and those that start within the target, not 4 + 4");
   }
 
   @Test
