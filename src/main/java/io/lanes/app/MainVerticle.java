@@ -162,7 +162,9 @@ public final class MainVerticle extends VerticleBase {
 
     LanesConfig.Files files = config.files();
     ChunkedFileWriter fileWriter = ChunkedFileWriter.from(files);
-    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blocking, fileWriter,
+    BlockingLane blockingWrites = new BlockingLane(lanes.files(), vertx.createSharedWorkerExecutor(
+      WriteModes.BLOCKING_POOL_NAME, files.writerInstances(), files.writeTimeoutMs(), TimeUnit.MILLISECONDS));
+    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blockingWrites, fileWriter,
       AsyncFileWriter.from(vertx, files), files.writeTimeoutMs());
 
     LanesConfig.Tasks taskConfig = config.tasks();

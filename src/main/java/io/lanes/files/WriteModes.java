@@ -14,10 +14,19 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The same write of N bytes in each {@link WriteMode}'s lane: {@code worker} over the event bus to a
- * {@link FileWriterVerticle} and {@code async} with {@link AsyncFileWriter}, both admitted by the {@code files} lane;
- * {@code blocking} on the blocking lane; {@code event-loop} on the calling loop (the anti-pattern, which its caller
+ * The same write of N bytes in each {@link WriteMode}'s lane, all admitted by the {@code files} lane: {@code worker}
+ * over the event bus to a {@link FileWriterVerticle} ({@code files.writerInstances} of them), {@code blocking} with
+ * {@code executeBlocking} on the pool {@value #BLOCKING_POOL_NAME} of as many threads, {@code async} with
+ * {@link AsyncFileWriter} on the event loop; {@code event-loop} on the calling loop (the anti-pattern, which its caller
  * refuses unless the demo flag is on). One per node.
+ *
+ * <p>Why {@code blocking} writes get the files lane's threads, not the 100 of the blocking lane: a write is CPU work
+ * (copying into the page cache), and 2 cores gain nothing from more writers than the files lane has. On the blocking
+ * pool, 50 connections of {@code /write} made 50 writers share 2 cores with the event loops, and {@code /hello} beside
+ * them fell to 2,477 req/s with p99 111 ms, where the 4 worker verticles left it 19,712 req/s with p99 14 ms
+ * (docs/benchmarks.md, the run before this change). An {@code async} write holds no thread while it waits for the
+ * internal pool's chunk writes, so it is not bounded the same way: 4 at a time left that pool idle between chunks and
+ * halved its writes/s in a trial.
  */
 public final class WriteModes {
 
@@ -27,19 +36,25 @@ public final class WriteModes {
    */
   static final long WRITER_GRACE_MS = 5_000;
 
+  /** The worker pool of {@code blocking} writes, {@code files.writerInstances} threads. */
+  public static final String BLOCKING_POOL_NAME = "lanes-files-blocking";
+
   private final EventBus bus;
   private final Lane files;
-  private final BlockingLane blocking;
+  private final BlockingLane blockingWrites;
   private final ChunkedFileWriter writer;
   private final AsyncFileWriter asyncWriter;
   private final long writeTimeoutMs;
   private final DeliveryOptions writeDelivery;
 
-  public WriteModes(EventBus bus, Lane files, BlockingLane blocking, ChunkedFileWriter writer,
+  /**
+   * @param blockingWrites the {@code files} lane on the pool {@value #BLOCKING_POOL_NAME}
+   */
+  public WriteModes(EventBus bus, Lane files, BlockingLane blockingWrites, ChunkedFileWriter writer,
                     AsyncFileWriter asyncWriter, long writeTimeoutMs) {
     this.bus = bus;
     this.files = files;
-    this.blocking = blocking;
+    this.blockingWrites = blockingWrites;
     this.writer = writer;
     this.asyncWriter = asyncWriter;
     this.writeTimeoutMs = writeTimeoutMs;
@@ -50,7 +65,7 @@ public final class WriteModes {
   public Future<Long> write(WriteMode mode, long bytes) {
     return switch (mode) {
       case WORKER -> writeOnWorker(bytes);
-      case BLOCKING -> blocking.execute(() -> writer.write(bytes));
+      case BLOCKING -> blockingWrites.execute(() -> writer.write(bytes));
       case ASYNC -> files.submit(() -> asyncWriter.write(bytes));
       case EVENT_LOOP -> writeOnThisThread(bytes);
     };

@@ -82,7 +82,9 @@ class WriteLanesTest {
       temp -> gate.channel(FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
     AsyncFileWriter asyncWriter = new AsyncFileWriter(vertx, dataDir, files.chunkBytes(), false, false,
       temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true)).compose(gate::asyncFile));
-    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blocking, writer, asyncWriter,
+    BlockingLane blockingWrites = new BlockingLane(lanes.files(), vertx.createSharedWorkerExecutor(
+      WriteModes.BLOCKING_POOL_NAME, files.writerInstances(), 60, TimeUnit.SECONDS));
+    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blockingWrites, writer, asyncWriter,
       files.writeTimeoutMs());
     FileRoutes.Limits limits = new FileRoutes.Limits(files.defaultBytes(), files.maxBytes(), false);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
@@ -116,17 +118,17 @@ class WriteLanesTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("runs 8 concurrent blocking-mode writes from one HTTP verticle in parallel on lanes-blocking, not one after another")
+  @DisplayName("runs 8 concurrent blocking-mode writes from one HTTP verticle in parallel on lanes-files-blocking, not one after another")
   void blockingWritesRunInParallel(Vertx vertx, VertxTestContext testContext) {
     List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
-    deploy(vertx, new JsonObject().put("blocking", new JsonObject().put("poolSize", 8)))
+    deploy(vertx, new JsonObject().put("files", new JsonObject().put("writerInstances", 8)))
       .compose(v -> {
         writes.addAll(writes(8, "blocking"));
         // All 8 half-way at one moment: their run intervals overlap. Ordered executeBlocking would hold 1 at a time.
         return Await.until(vertx, () -> gate.held() == 8);
       })
       .compose(allWriting -> {
-        testContext.verify(() -> assertOnPool(LanesConfig.Blocking.POOL_NAME, 8));
+        testContext.verify(() -> assertOnPool(WriteModes.BLOCKING_POOL_NAME, 8));
         gate.open();
         return Future.all(writes);
       })
@@ -147,10 +149,10 @@ class WriteLanesTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("keeps /hello answering while 4 blocking-mode writes are in progress on the blocking pool")
+  @DisplayName("keeps /hello answering while 4 blocking-mode writes are in progress on the files-blocking pool")
   void helloAnswersDuringBlockingWrites(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, new JsonObject())
-      .compose(v -> helloDuringWrites(vertx, testContext, "blocking", LanesConfig.Blocking.POOL_NAME))
+      .compose(v -> helloDuringWrites(vertx, testContext, "blocking", WriteModes.BLOCKING_POOL_NAME))
       .onComplete(testContext.succeedingThenComplete());
   }
 
