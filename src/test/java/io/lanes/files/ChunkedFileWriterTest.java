@@ -73,6 +73,22 @@ class ChunkedFileWriterTest {
   }
 
   @Test
+  @DisplayName("stops at its deadline before the next chunk, deletes its temp file and says how far it got")
+  void stopsAtItsDeadline() throws IOException {
+    AtomicInteger opened = new AtomicInteger();
+    ChunkedFileWriter writer = new ChunkedFileWriter(dataDir, CHUNK, false, true, temp -> {
+      opened.incrementAndGet();
+      return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    });
+    WriteDeadlineException late = assertThrows(WriteDeadlineException.class,
+      () -> writer.write(10 * CHUNK, System.currentTimeMillis() - 1));
+    assertEquals("the write passed its deadline after 0 of " + 10 * CHUNK + " bytes", late.getMessage());
+    assertEquals(1, opened.get());
+    assertEquals(List.of(), list(dataDir), "neither a temp file nor a final one is left");
+    assertEquals(10 * CHUNK, writer.write(10 * CHUNK, System.currentTimeMillis() + 60_000), "in time, it writes all");
+  }
+
+  @Test
   @DisplayName("fails without leaving anything when the data directory is not a directory")
   void failsOnABadDataDir() throws IOException {
     Path notADir = Files.writeString(dataDir.resolve("data"), "a file where the data dir should be");
