@@ -413,7 +413,10 @@ hosts_kill_compute() {
   log "kill -9 compute-2: the 4 callers got ($statuses), the slowest after ${slowest} s (compute.timeoutMs $hosts_timeout_ms)"
   awk -v t="$hosts_timeout_ms" '$2 * 1000 > t + 500 { bad = 1 } END { exit bad }' "$tmp"/caller-* \
     || check_fail "a caller waited longer than compute.timeoutMs + 0.5 s"
-  if grep -qv -E '^(200|504) ' "$tmp"/caller-*; then check_fail "a caller got another status than 200 or 504"; fi
+  # 200 (done before the kill or on compute-1), 504 (its job died with compute-2), or 503: the compute lane refused it
+  # at once with Retry-After (4 jobs of 1.2 s at once on 4 compute verticles can start past half the lane's budget,
+  # which is where admission stops); anything else (000: no answer, 500) fails.
+  if grep -qv -E '^(200|503|504) ' "$tmp"/caller-*; then check_fail "a caller got another status than 200, 503 or 504"; fi
   grep -q '^504 ' "$tmp"/caller-* || log "  (no caller had landed on compute-2)"
   cat "$tmp"/probe-* | sort -n > "$tmp/probes"
   total=$(wc -l < "$tmp/probes")
