@@ -6,8 +6,9 @@ import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
 
 /**
- * The blocking lane: the named worker pool {@code lanes-blocking} behind a {@link Lane} bound. Every call is unordered
- * ({@code executeBlocking(..., false)}), so calls from one verticle run in parallel.
+ * A named worker pool behind a {@link Lane} bound: the blocking lane's {@code lanes-blocking}, and the files lane's
+ * {@code lanes-files-blocking} for blocking-mode writes. Every call is unordered ({@code executeBlocking(..., false)}),
+ * so calls from one verticle run in parallel.
  */
 public final class BlockingLane {
 
