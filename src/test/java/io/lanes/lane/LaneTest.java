@@ -200,6 +200,38 @@ class LaneTest {
   }
 
   @Test
+  @DisplayName("counts items that all started at once as finishing together: async writes after an idle spell are admitted")
+  void itemsRunningAtOnceFinishTogether() {
+    Lane lane = lane(4, 2000, 10_000);
+    drain(lane, 4, 10, 200).forEach(Lane.Admission::finish);
+    advanceMs(60_000);
+    // 50 async writes: each starts as it is admitted, none finishes in the first 150 ms
+    List<Lane.Admission> writes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Lane.Admission write = lane.tryAdmit();
+      assertNotNull(write, "write " + i + " of a burst that drains in about 0.13 s");
+      write.start();
+      writes.add(write);
+    }
+    advanceMs(150);
+    // at most 50 per 150 ms (333/s), not one: 47 / 333 per s is 0.14 s, within the 1 s target
+    assertTrue(lane.drainPerSecond() > 300, "rate " + lane.drainPerSecond());
+    assertNotNull(lane.tryAdmit(), "the 51st write, while the first 50 are still running");
+    // the first 10 finish at 200 ms: not 10 per 200 ms (50/s) but a round still under way, 40 per 200 ms
+    advanceMs(50);
+    for (int i = 0; i < 10; i++) {
+      writes.remove(0).finish();
+    }
+    assertEquals(200.0, lane.drainPerSecond(), 1.0);
+    assertNotNull(lane.tryAdmit(), "a write while the first round finishes");
+    writes.forEach(Lane.Admission::finish);
+    // once they are done, the lane is back to counting servers: 4 running, never finishing, bound it to one per window
+    drain(lane, 4, 10, 200);
+    advanceMs(2000);
+    assertTrue(lane.drainPerSecond() < 0.6, "rate " + lane.drainPerSecond());
+  }
+
+  @Test
   @DisplayName("keeps a hard cap on waiting items as a memory guard, whatever the rate")
   void hardCap() {
     Lane lane = lane(1, 3_600_000, 3);
