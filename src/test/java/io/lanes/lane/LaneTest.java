@@ -52,6 +52,14 @@ class LaneTest {
     return running;
   }
 
+  /** A lane of 4 servers that measured 400 items/s, then stayed idle for a minute. */
+  private Lane idleAfterDraining(long maxWaitMs) {
+    Lane lane = lane(4, maxWaitMs, 10_000);
+    drain(lane, 4, 10, 200).forEach(Lane.Admission::finish);
+    advanceMs(60_000);
+    return lane;
+  }
+
   @Test
   @DisplayName("admits a burst that drains within half the budget, then refuses once the expected wait passes it")
   void admitsWhatDrainsWithinTheBudget() {
@@ -175,9 +183,7 @@ class LaneTest {
   @Test
   @DisplayName("keeps its drain rate through an idle spell: a burst after a pause is admitted as one before it")
   void keepsTheRateWhileIdle() {
-    Lane lane = lane(4, 1000, 10_000);
-    drain(lane, 4, 10, 200).forEach(Lane.Admission::finish);
-    advanceMs(60_000);
+    Lane lane = idleAfterDraining(1000);
     double rate = lane.drainPerSecond();
     assertEquals(400.0, rate, 3.0, "the last rate measured, not a cold start");
     int admitted = 0;
@@ -202,9 +208,7 @@ class LaneTest {
   @Test
   @DisplayName("counts items that all started at once as finishing together: async writes after an idle spell are admitted")
   void itemsRunningAtOnceFinishTogether() {
-    Lane lane = lane(4, 2000, 10_000);
-    drain(lane, 4, 10, 200).forEach(Lane.Admission::finish);
-    advanceMs(60_000);
+    Lane lane = idleAfterDraining(2000);
     // 50 async writes: each starts as it is admitted, none finishes in the first 150 ms
     List<Lane.Admission> writes = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
