@@ -353,7 +353,7 @@ public final class Lane {
     int together = running > servers() ? running : 1;
     if (done < together) {
       // Busy without finishing a round: no faster than one round per busy window (a cold lane stays unmeasured). With a
-      // round of one item for async writes, the files lane measured 3 to 18 writes/s in the first 300 ms after an idle
+      // round of one item for async writes, the files lane measured 12 to 18 writes/s (from its Retry-After) after an idle
       // spell (all 50 writes under way, the first few done) where it did 200, and refused them.
       return Math.min(knownRate, together * 1e9 / busy);
     }
