@@ -35,6 +35,7 @@ import io.lanes.http.ApiContract;
 import io.lanes.http.HttpVerticle;
 import io.lanes.http.Placement;
 import io.lanes.http.Routes;
+import io.lanes.lane.AsyncLane;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lanes;
 import io.lanes.lifecycle.BackgroundWork;
@@ -164,8 +165,9 @@ public final class MainVerticle extends VerticleBase {
     ChunkedFileWriter fileWriter = ChunkedFileWriter.from(files);
     BlockingLane blockingWrites = new BlockingLane(lanes.files(), vertx.createSharedWorkerExecutor(
       WriteModes.BLOCKING_POOL_NAME, files.writerInstances(), files.writeTimeoutMs(), TimeUnit.MILLISECONDS));
-    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blockingWrites, fileWriter,
-      AsyncFileWriter.from(vertx, files), files.writeTimeoutMs());
+    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blockingWrites,
+      new AsyncLane(vertx, lanes.files(), files.asyncWrites()), fileWriter, AsyncFileWriter.from(vertx, files),
+      files.writeTimeoutMs());
 
     LanesConfig.Tasks taskConfig = config.tasks();
     TaskRunner tasks = new TaskRunner(id, lanes.tasks(),

@@ -102,7 +102,7 @@ public record LanesConfig(
    */
   public record Files(String dataDir, int writerInstances, long defaultBytes, long maxBytes, int chunkBytes,
                       boolean fsync, boolean keep, int queueLimit, long writeTimeoutMs, long staleTempMs,
-                      int logQueueBytes, long maxWaitMs, boolean directBuffer) {
+                      int logQueueBytes, long maxWaitMs, boolean directBuffer, int asyncWrites) {
     static Files from(ConfigReader r) {
       long maxBytes = r.longValue("maxBytes", 1024L * MIB, 0, Long.MAX_VALUE / 2);
       long defaultBytes = r.longValue("defaultBytes", 16L * MIB, 0, Long.MAX_VALUE / 2);
@@ -122,7 +122,8 @@ public record LanesConfig(
         r.longValue("staleTempMs", 600_000, 1, Long.MAX_VALUE / 2),
         r.integer("logQueueBytes", 8 * MIB, 1024, 1024 * MIB),
         r.longValue("maxWaitMs", 2_000, 1, 3_600_000),
-        bufferKind(r));
+        bufferKind(r),
+        r.integer("asyncWrites", 8, 1, 1024));
     }
 
     /** {@code files.buffer}: {@code direct} (the default) or {@code heap}. */

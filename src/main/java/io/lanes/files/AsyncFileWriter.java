@@ -21,13 +21,20 @@ import java.util.function.Function;
  * {@link AsyncFile} from the event loop, never blocking it. Every chunk is a view of one read-only buffer of {@code a}s
  * that all writes of the node share (direct unless {@code files.buffer} is {@code heap}: Vert.x hands a direct buffer
  * to the file channel as it is, a heap one the JDK copies into a temporary direct buffer on every write call), and
- * back-pressure keeps at most {@value #QUEUED_CHUNKS} chunks queued in the file at any time, so memory stays O(chunk)
+ * back-pressure keeps at most {@value #QUEUED_CHUNKS} chunk queued in the file at any time, so memory stays O(chunk)
  * however large and however many the writes.
  */
 public final class AsyncFileWriter {
 
-  /** Chunks the file may have queued before the pump waits for its drain handler. */
-  static final int QUEUED_CHUNKS = 4;
+  /**
+   * Chunks the file may have queued before the pump waits for its drain handler: one. Vert.x hands each queued chunk to
+   * its worker pool as its own positioned write, so more than one means writes to the same file at once, and they take
+   * turns on the file's lock in the kernel. A kernel profile (perf, 50 connections of 16 MiB async writes) showed 4
+   * queued chunks spending 9-11% of all CPU spinning on that lock ({@code rwsem_spin_on_owner} under
+   * {@code ext4_buffered_write_iter}); with one it is gone, and 8 writes at a time with one chunk each did 230-282
+   * writes/s where 4 chunks each did 208-223 (side by side, the same rounds; see {@link io.lanes.lane.AsyncLane}).
+   */
+  static final int QUEUED_CHUNKS = 1;
 
   private final Vertx vertx;
   private final Path dataDir;

@@ -3,6 +3,7 @@ package io.lanes.files;
 import io.lanes.bus.Addresses;
 import io.lanes.bus.WriteDone;
 import io.lanes.bus.WriteRequest;
+import io.lanes.lane.AsyncLane;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lane;
 import io.vertx.core.Future;
@@ -17,16 +18,15 @@ import java.util.concurrent.TimeUnit;
  * The same write of N bytes in each {@link WriteMode}'s lane, all admitted by the {@code files} lane: {@code worker}
  * over the event bus to a {@link FileWriterVerticle} ({@code files.writerInstances} of them), {@code blocking} with
  * {@code executeBlocking} on the pool {@value #BLOCKING_POOL_NAME} of as many threads, {@code async} with
- * {@link AsyncFileWriter} on the event loop; {@code event-loop} on the calling loop (the anti-pattern, which its caller
+ * {@link AsyncFileWriter} on the event loop, {@code files.asyncWrites} at a time; {@code event-loop} on the calling loop (the anti-pattern, which its caller
  * refuses unless the demo flag is on). One per node.
  *
  * <p>Why {@code blocking} writes get the files lane's threads, not the 100 of the blocking lane: a write is CPU work
  * (copying into the page cache), and 2 cores gain nothing from more writers than the files lane has. On the blocking
  * pool, 50 connections of {@code /write} made 50 writers share 2 cores with the event loops, and {@code /hello} beside
  * them fell to 2,477 req/s with p99 111 ms, where the 4 worker verticles left it 19,712 req/s with p99 14 ms
- * (docs/benchmarks.md, the run before this change). An {@code async} write holds no thread while it waits for the
- * internal pool's chunk writes, so it is not bounded the same way: 4 at a time left that pool idle between chunks and
- * halved its writes/s in a trial.
+ * (docs/benchmarks.md, the run before this change). An {@code async} write holds no thread while Vert.x's worker pool
+ * writes its chunks, so its bound is its own ({@link AsyncLane}: 8 at a time by default, measured there).
  */
 public final class WriteModes {
 
@@ -42,6 +42,7 @@ public final class WriteModes {
   private final EventBus bus;
   private final Lane files;
   private final BlockingLane blockingWrites;
+  private final AsyncLane asyncWrites;
   private final ChunkedFileWriter writer;
   private final AsyncFileWriter asyncWriter;
   private final long writeTimeoutMs;
@@ -49,12 +50,14 @@ public final class WriteModes {
 
   /**
    * @param blockingWrites the {@code files} lane on the pool {@value #BLOCKING_POOL_NAME}
+   * @param asyncWrites    the {@code files} lane for {@code async} writes, {@code files.asyncWrites} at a time
    */
-  public WriteModes(EventBus bus, Lane files, BlockingLane blockingWrites, ChunkedFileWriter writer,
-                    AsyncFileWriter asyncWriter, long writeTimeoutMs) {
+  public WriteModes(EventBus bus, Lane files, BlockingLane blockingWrites, AsyncLane asyncWrites,
+                    ChunkedFileWriter writer, AsyncFileWriter asyncWriter, long writeTimeoutMs) {
     this.bus = bus;
     this.files = files;
     this.blockingWrites = blockingWrites;
+    this.asyncWrites = asyncWrites;
     this.writer = writer;
     this.asyncWriter = asyncWriter;
     this.writeTimeoutMs = writeTimeoutMs;
@@ -66,7 +69,7 @@ public final class WriteModes {
     return switch (mode) {
       case WORKER -> writeOnWorker(bytes);
       case BLOCKING -> blockingWrites.execute(() -> writer.write(bytes));
-      case ASYNC -> files.submit(() -> asyncWriter.write(bytes));
+      case ASYNC -> asyncWrites.submit(() -> asyncWriter.write(bytes));
       case EVENT_LOOP -> writeOnThisThread(bytes);
     };
   }

@@ -5,6 +5,7 @@ import io.lanes.config.LanesConfig;
 import io.lanes.core.CoreRoutes;
 import io.lanes.http.ApiContract;
 import io.lanes.http.HttpVerticle;
+import io.lanes.lane.AsyncLane;
 import io.lanes.lane.BlockingLane;
 import io.lanes.lane.Lanes;
 import io.lanes.lifecycle.BackgroundWork;
@@ -84,8 +85,8 @@ class WriteLanesTest {
       temp -> vertx.fileSystem().open(temp, new OpenOptions().setWrite(true).setCreateNew(true)).compose(gate::asyncFile));
     BlockingLane blockingWrites = new BlockingLane(lanes.files(), vertx.createSharedWorkerExecutor(
       WriteModes.BLOCKING_POOL_NAME, files.writerInstances(), 60, TimeUnit.SECONDS));
-    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blockingWrites, writer, asyncWriter,
-      files.writeTimeoutMs());
+    WriteModes writes = new WriteModes(vertx.eventBus(), lanes.files(), blockingWrites,
+      new AsyncLane(vertx, lanes.files(), files.asyncWrites()), writer, asyncWriter, files.writeTimeoutMs());
     FileRoutes.Limits limits = new FileRoutes.Limits(files.defaultBytes(), files.maxBytes(), false);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
       new PoolOptions().setHttp1MaxSize(16));
