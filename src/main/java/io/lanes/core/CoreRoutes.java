@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CoreRoutes implements Routes {
 
+  /** The bodies of {@code /} and {@code /hello}, encoded once (see {@link Responses#ok(RoutingContext, String)}). */
+  private static final String ROOT_BODY = new JsonObject().put("Hello", "World").encode();
+  private static final String HELLO_BODY = new JsonObject().put("message", "Hello world").encode();
   private static final String SECONDS = "seconds";
   private static final RequestValue<Number> WAIT = RequestValue.named("core.seconds");
 
@@ -47,11 +50,11 @@ public final class CoreRoutes implements Routes {
   }
 
   private void root(RoutingContext ctx) {
-    Responses.ok(ctx, new JsonObject().put("Hello", "World"));
+    Responses.ok(ctx, ROOT_BODY);
   }
 
   private void hello(RoutingContext ctx) {
-    Responses.ok(ctx, new JsonObject().put("message", "Hello world"));
+    Responses.ok(ctx, HELLO_BODY);
   }
 
   /** Route step: {@code seconds}, when given, is a number in 0..blocking.maxSleepSeconds. */
