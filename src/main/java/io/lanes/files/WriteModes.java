@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The same write of N bytes in each {@link WriteMode}'s lane, all admitted by the {@code files} lane: {@code worker}
  * over the event bus to a {@link FileWriterVerticle} ({@code files.writerInstances} of them), {@code blocking} with
  * {@code executeBlocking} on the pool {@value #BLOCKING_POOL_NAME} of as many threads, {@code async} with
- * {@link AsyncFileWriter} on the event loop, {@code files.asyncWrites} at a time; {@code event-loop} on the calling loop (the anti-pattern, which its caller
- * refuses unless the demo flag is on). One per node.
+ * {@link AsyncFileWriter} on the event loop, {@code files.asyncWrites} at a time; {@code event-loop} on the calling loop
+ * (the anti-pattern, which its caller refuses unless the demo flag is on). One per node.
  *
  * <p>Why {@code blocking} writes get the files lane's threads, not the 100 of the blocking lane: a write is CPU work
  * (copying into the page cache), and 2 cores gain nothing from more writers than the files lane has. On the blocking

@@ -10,11 +10,11 @@ import java.util.function.Supplier;
 
 /**
  * Non-blocking work (a {@link Future} started on the caller's event loop) behind a {@link Lane} bound, at most
- * {@code concurrency} items under way at once: the files lane's {@code async} writes. An admitted item beyond them waits,
- * first come first served, for one to finish; when its turn comes it starts on the event loop that submitted it, or is
- * refused then ({@link Lane.Admission#start()}: 503, reason {@code WAITED}) if it waited past the lane's budget. The
- * waiting items are the lane's own (it admitted them and counts them in flight), so their number is bounded by its
- * admission; this class only orders their starts.
+ * {@code concurrency} items under way at once: the files lane's {@code async} writes. An admitted item beyond them
+ * waits, first come first served, for one to finish; when its turn comes it starts on the event loop that submitted
+ * it, or is refused then ({@link Lane.Admission#start()}: 503, reason {@code WAITED}) if it waited past the lane's
+ * budget. The waiting items are the lane's own (it admitted them and counts them in flight), so their number is bounded
+ * by its admission; this class only orders their starts.
  *
  * <p>Why a bound at all when no thread is held: every item under way has a file open and its pages in the page cache,
  * and the kernel's work per write grows with the files written at once. Measured on the 2-core machine, 50 connections
@@ -48,7 +48,8 @@ public final class AsyncLane {
    */
   public <T> Future<T> submit(Supplier<Future<T>> work) {
     return lane.submit(admission -> {
-      Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
+      Context current = Vertx.currentContext();
+      Context context = current != null ? current : vertx.getOrCreateContext();
       Promise<T> done = Promise.promise();
       Runnable turn = () -> context.runOnContext(v -> {
         Future<T> running;

@@ -54,7 +54,7 @@ class AsyncFileWriterTest {
 
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("has one chunk at a time queued in the file, however large the write (two writes at once contend on its lock)")
+  @DisplayName("has one chunk at a time queued in the file, however large the write (two at once contend on its lock)")
   void keepsTheWriteQueueBounded(Vertx vertx, VertxTestContext testContext) throws IOException {
     long bytes = 64L * 1024 * 1024;
     String file = dataDir.resolve("pumped").toString();
