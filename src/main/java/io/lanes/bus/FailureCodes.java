@@ -1,5 +1,8 @@
 package io.lanes.bus;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
 /**
  * Codes a consumer passes to {@code message.fail(code, reason)}, and the HTTP status each one means to a caller.
  * Negative codes are Vert.x's own (TIMEOUT, NO_HANDLERS).
@@ -18,6 +21,12 @@ public final class FailureCodes {
   public static final int INTERNAL = 500;
 
   private FailureCodes() {
+  }
+
+  /** Whether {@code failure} is a consumer's {@link #BUSY}: it took the work past its lane's budget and refused it unrun. */
+  public static boolean busy(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+      && reply.failureCode() == BUSY;
   }
 
   /** The HTTP status for a recipient failure with {@code code}. */

@@ -1,6 +1,7 @@
 package io.lanes.compute;
 
 import io.lanes.bus.Addresses;
+import io.lanes.bus.FailureCodes;
 import io.lanes.bus.JobRequest;
 import io.lanes.bus.JobResult;
 import io.lanes.lane.Lane;
@@ -64,6 +65,8 @@ public final class ComputeSender {
       .andThen(done -> {
         if (done.succeeded()) {
           admission.startedAfter(done.result().waitedMs());
+        } else if (FailureCodes.busy(done.cause())) {
+          admission.refusedElsewhere();
         }
         remember(ComputeRun.of(job.type(), done, System.currentTimeMillis()));
       });

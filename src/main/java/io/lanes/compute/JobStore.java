@@ -305,8 +305,7 @@ public final class JobStore {
   }
 
   private static boolean waitedTooLong(Throwable failure) {
-    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-      && reply.failureCode() == FailureCodes.BUSY;
+    return FailureCodes.busy(failure);
   }
 
   private static boolean timedOut(Throwable failure) {

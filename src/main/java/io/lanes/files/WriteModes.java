@@ -1,6 +1,7 @@
 package io.lanes.files;
 
 import io.lanes.bus.Addresses;
+import io.lanes.bus.FailureCodes;
 import io.lanes.bus.WriteDone;
 import io.lanes.bus.WriteRequest;
 import io.lanes.lane.AsyncLane;
@@ -88,6 +89,8 @@ public final class WriteModes {
         .andThen(done -> {
           if (done.succeeded()) {
             admission.startedAfter(done.result().waitedMs());
+          } else if (FailureCodes.busy(done.cause())) {
+            admission.refusedElsewhere();
           }
         })
         .map(WriteDone::bytes);

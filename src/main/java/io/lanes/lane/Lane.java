@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  *
  * <p>The policy, after the queueing rule that a queue is only as long as it takes to drain: the lane has
  * {@code parallelism} servers (threads, verticles); work beyond them waits. The lane measures its <em>drain rate</em>,
- * the items it completes per second while all servers are busy, and admits new work while its expected wait,
+ * the items it serves per second while all servers are busy (an item that finishes while a server idles, or one
+ * refused at its turn, does not count), and admits new work while its expected wait,
  * {@code (waiting + 1) / drain rate}, is within half the lane's budget {@code maxWaitMs} (the admission target). Past
  * it a request is refused at once, with a {@code Retry-After} from the same rate (when the queue will have drained back
  * under the target). Half, because the rate is measured under the load before: a burst that doubles the machine's load
@@ -282,14 +283,18 @@ public final class Lane {
     return Math.min(ms, MAX_RETRY_AFTER_MS);
   }
 
-  private synchronized void finished(long now, boolean wasStarted) {
+  private synchronized void finished(long now, boolean wasStarted, boolean wasServed) {
     if (wasStarted) {
       running--;
     }
     account(now);
-    completions[bucket]++;
-    if (inFlight >= servers()) {
-      // a rate measured while every server was busy, before this one frees its server
+    if (inFlight >= servers() && wasServed) {
+      // The rate is items served per second of busy time, so only an item that ends busy time counts: five requests
+      // in a row on an idle lane of two servers, counted, met the first 29 ms of busy time of a burst after them (173
+      // items/s where the lane served 85), and it admitted twice what it could start within the budget. Nor does one
+      // refused at its turn, which leaves the queue in no time: counted, it would raise the rate the next admissions
+      // trust, so that more of them wait past the budget.
+      completions[bucket]++;
       drainPerSecond(now);
     }
     inFlight--;
@@ -368,6 +373,7 @@ public final class Lane {
     private final long admittedAtEpochMs;
     private boolean started;
     private boolean finished;
+    private boolean refusedAtItsTurn;
 
     private Admission(long admittedNanos, long admittedAtEpochMs) {
       this.admittedNanos = admittedNanos;
@@ -399,8 +405,30 @@ public final class Lane {
       waits.waited(name, waited);
       started(now, waited);
       if (TimeUnit.NANOSECONDS.toMillis(waited) > maxWaitMs) {
+        synchronized (this) {
+          refusedAtItsTurn = true;
+        }
         throw expiredAtItsTurn(now, TimeUnit.NANOSECONDS.toMillis(waited));
       }
+    }
+
+    /**
+     * A server elsewhere (a worker verticle) took the item past its {@link #startByEpochMs()} and refused it unrun: it
+     * counts as refused at its turn, and its slot, once freed, as no item served.
+     */
+    public void refusedElsewhere() {
+      long now = nanoClock.getAsLong();
+      synchronized (this) {
+        if (started) {
+          return;
+        }
+        started = true;
+        refusedAtItsTurn = true;
+      }
+      long waited = now - admittedNanos;
+      waits.waited(name, waited);
+      started(now, waited);
+      expiredAtItsTurn(now, TimeUnit.NANOSECONDS.toMillis(waited));
     }
 
     /** The item started elsewhere after waiting {@code waitedMs} (a worker verticle said so): recorded only. */
@@ -419,14 +447,16 @@ public final class Lane {
     /** Frees the slot; once, however often it is called. */
     public void finish() {
       boolean wasStarted;
+      boolean wasServed;
       synchronized (this) {
         if (finished) {
           return;
         }
         finished = true;
         wasStarted = started;
+        wasServed = !refusedAtItsTurn;
       }
-      finished(nanoClock.getAsLong(), wasStarted);
+      finished(nanoClock.getAsLong(), wasStarted, wasServed);
     }
   }
 }

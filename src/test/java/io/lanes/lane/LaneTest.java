@@ -132,6 +132,62 @@ class LaneTest {
   }
 
   @Test
+  @DisplayName("items refused at their turn, here or by a worker elsewhere, free their slots but do not raise the rate")
+  void refusedItemsAreNotServed() {
+    Lane lane = lane(2, 1000, 10_000);
+    List<Lane.Admission> running = drain(lane, 2, 100, 40);
+    assertEquals(20.0, lane.drainPerSecond(), 1.0, "2 servers, 100 ms per item");
+    List<Lane.Admission> late = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      late.add(lane.tryAdmit());
+    }
+    // 1.5 s more at 20 items/s, the eight left waiting (others went first), past the budget.
+    for (int i = 0; i < 30; i++) {
+      advanceMs(50);
+      running.remove(0).finish();
+      running.add(lane.tryAdmit());
+    }
+    // Within a few ms, the first four are refused at their turn on this node, the next four by a worker elsewhere.
+    for (int i = 0; i < 4; i++) {
+      assertThrows(LaneFullException.class, late.get(i)::start);
+      late.get(i).finish();
+    }
+    for (int i = 4; i < 8; i++) {
+      late.get(i).refusedElsewhere();
+      late.get(i).finish();
+    }
+    assertEquals(8, lane.rejected(), "all eight counted as refused");
+    assertEquals(2, lane.inFlight(), "their slots freed");
+    // Counted as served, the eight would make it 48 items in the 2 s window: 24 a second.
+    assertEquals(20.0, lane.drainPerSecond(), 1.0, "the rate counts served items only");
+    assertEquals(8, waits.stream().filter(w -> w >= TimeUnit.MILLISECONDS.toNanos(1500)).count(),
+      "their waits are recorded");
+    running.forEach(Lane.Admission::finish);
+  }
+
+  @Test
+  @DisplayName("counts only items that end busy time: a few served one at a time before a burst do not raise its rate")
+  void itemsServedWhileServersIdleDoNotCount() {
+    Lane lane = lane(2, 1000, 10_000);
+    for (int i = 0; i < 5; i++) {
+      Lane.Admission alone = lane.tryAdmit();
+      advanceMs(20);
+      alone.finish();
+    }
+    // The burst: four at once on the two servers, 100 ms per item, two done after the first 100 ms.
+    List<Lane.Admission> burst = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      burst.add(lane.tryAdmit());
+    }
+    advanceMs(100);
+    burst.remove(0).finish();
+    burst.remove(0).finish();
+    // Counted, the five before would make it 7 items in 100 ms of busy time: 70 a second.
+    assertEquals(20.0, lane.drainPerSecond(), 0.5, "two served in 100 ms of two busy servers");
+    burst.forEach(Lane.Admission::finish);
+  }
+
+  @Test
   @DisplayName("closes the door once every item that started over an interval waited past the target, whatever the rate")
   void refusesWhileTheMeasuredQueueDelayIsOverTheTarget() {
     Lane lane = lane(1, 1000, 10_000);
