@@ -151,9 +151,18 @@ bg_stop() {
 # 256 MiB: 10,000 open connections hold ~8 KiB of heap each (Vert.x's and Netty's per-connection queues and pipeline),
 # and a 64 MiB heap ran out of memory there (the JVM then ignored SIGTERM: hence exit on OutOfMemoryError, so a
 # supervisor restarts it). A clustered node keeps the default young generation (Hazelcast allocates more).
+#
+# Thread priorities reach Linux (io.lanes.lane.WorkThreads): the threads that run lanes' work (writers, compute,
+# blocking calls, tasks) lower themselves to Java's MIN_PRIORITY, nice 5 here, below the event loops' nice 0; the
+# priorities above normal map to nice 0 too, so that as root the JVM's own threads do not go above the loops.
+lanes_priority_opts() {
+  local p opts="-XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=5"
+  for p in 6 7 8 9 10; do opts="$opts -XX:JavaPriority${p}_To_OSPriority=0"; done
+  echo "$opts"
+}
 lanes_java_opts() {
   local young=-Xmn24m gc=-XX:+UseSerialGC
   [ "${1:-0}" != 1 ] || young=""
   case " ${JAVA_OPTS:-} " in *" -XX:+Use"*GC" "*) gc="" ;; esac
-  echo "-Xmx256m $young $gc -XX:MaxDirectMemorySize=256m -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-}"
+  echo "-Xmx256m $young $gc -XX:MaxDirectMemorySize=256m -XX:+ExitOnOutOfMemoryError $(lanes_priority_opts) ${JAVA_OPTS:-}"
 }

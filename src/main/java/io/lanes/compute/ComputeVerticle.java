@@ -6,6 +6,7 @@ import io.lanes.bus.JobRequest;
 import io.lanes.bus.JobResult;
 import io.lanes.bus.JobStarted;
 import io.lanes.config.LanesConfig;
+import io.lanes.lane.WorkThreads;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -73,6 +74,7 @@ public final class ComputeVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> message) {
+    WorkThreads.yieldToEventLoops();
     long startNanos = System.nanoTime();
     if (!(message.body() instanceof JobRequest job)) {
       message.fail(FailureCodes.BAD_REQUEST, "a job message must be a JobRequest");

@@ -5,6 +5,7 @@ import io.lanes.bus.FailureCodes;
 import io.lanes.bus.WriteDone;
 import io.lanes.bus.WriteRequest;
 import io.lanes.config.LanesConfig;
+import io.lanes.lane.WorkThreads;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -54,6 +55,7 @@ public final class FileWriterVerticle extends VerticleBase {
   }
 
   private void write(Message<Object> message) {
+    WorkThreads.yieldToEventLoops();
     if (!(message.body() instanceof WriteRequest request) || request.bytes() < 0 || request.bytes() > maxBytes) {
       message.fail(FailureCodes.BAD_REQUEST, "a write request must be 0.." + maxBytes + " bytes");
       return;

@@ -1,6 +1,7 @@
 package io.lanes.files;
 
 import io.lanes.config.LanesConfig;
+import io.lanes.lane.WorkThreads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -79,6 +80,7 @@ public final class LogAppender {
     queue.add(queued);
     // Each append submits a task, but the first to run writes every queued line: the rest find theirs written.
     return executor.executeBlocking(() -> {
+      WorkThreads.yieldToEventLoops();
       writeThrough(queued);
       return null;
     }, false);
@@ -105,6 +107,7 @@ public final class LogAppender {
       return;
     }
     executor.executeBlocking(() -> {
+      WorkThreads.yieldToEventLoops();
       synchronized (writing) {
         try (FileChannel channel = open()) {
           failing = false;

@@ -26,6 +26,7 @@ public final class BlockingLane {
    */
   public <T> Future<T> execute(Callable<T> task) {
     return lane.submit(admission -> executor.executeBlocking(() -> {
+      WorkThreads.yieldToEventLoops();
       admission.start();
       return task.call();
     }, false));

@@ -3,6 +3,7 @@ package io.lanes.schedule;
 import io.lanes.lifecycle.Readiness;
 import io.lanes.config.ConfigException;
 import io.lanes.config.LanesConfig;
+import io.lanes.lane.WorkThreads;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -176,6 +177,7 @@ public final class SchedulerVerticle extends VerticleBase {
     Future<Void> ran;
     try {
       ran = vertx.executeBlocking(() -> {
+        WorkThreads.yieldToEventLoops();
         job.body.run();
         return null;
       }, false);

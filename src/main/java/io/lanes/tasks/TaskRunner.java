@@ -4,6 +4,7 @@ import io.lanes.lifecycle.BackgroundWork;
 import io.lanes.lifecycle.Readiness;
 import io.lanes.config.LanesConfig;
 import io.lanes.lane.Lane;
+import io.lanes.lane.WorkThreads;
 import io.lanes.lifecycle.DrainingException;
 import io.lanes.registry.Registry;
 import io.vertx.core.Future;
@@ -180,6 +181,7 @@ public final class TaskRunner {
     Future<Void> ran;
     try {
       ran = executor.executeBlocking(() -> {
+        WorkThreads.yieldToEventLoops();
         admission.start();
         runningState.set(markRunning(id, queued));
         try {

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +69,11 @@ class ComputeVerticleTest {
         assertEquals(NODE, reply.node());
         assertTrue(reply.thread().startsWith(LanesConfig.Compute.POOL_NAME + "-"), reply.thread());
         assertTrue(reply.elapsedMs() >= 0);
+        // It yields to the event loops (io.lanes.lane.WorkThreads).
+        List<Integer> priorities = Thread.getAllStackTraces().keySet().stream()
+          .filter(thread -> thread.getName().equals(reply.thread())).map(Thread::getPriority).toList();
+        assertFalse(priorities.isEmpty(), "the compute thread " + reply.thread() + " is alive");
+        assertTrue(priorities.stream().allMatch(p -> p == Thread.MIN_PRIORITY), priorities.toString());
         testContext.completeNow();
       })));
   }

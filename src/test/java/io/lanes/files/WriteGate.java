@@ -30,6 +30,7 @@ final class WriteGate {
   private final long holdAtBytes;
   private final AtomicInteger held = new AtomicInteger();
   private final Set<String> threads = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> priorities = ConcurrentHashMap.newKeySet();
   private final CountDownLatch opened = new CountDownLatch(1);
   private final Promise<Void> openedAsync = Promise.promise();
 
@@ -51,6 +52,11 @@ final class WriteGate {
     return Set.copyOf(threads);
   }
 
+  /** The Java priorities of those threads while they wrote. */
+  Set<Integer> priorities() {
+    return Set.copyOf(priorities);
+  }
+
   void open() {
     opened.countDown();
     openedAsync.tryComplete();
@@ -59,6 +65,7 @@ final class WriteGate {
   /** A blocking writer's thread arrives: it waits here (bounded, so a failed test cannot hang the pool). */
   void holdHere() throws IOException {
     threads.add(Thread.currentThread().getName());
+    priorities.add(Thread.currentThread().getPriority());
     held.incrementAndGet();
     try {
       if (!opened.await(30, TimeUnit.SECONDS)) {
@@ -94,6 +101,7 @@ final class WriteGate {
               if (!counted[0]) {
                 counted[0] = true;
                 threads.add(Thread.currentThread().getName());
+                priorities.add(Thread.currentThread().getPriority());
                 this.held.incrementAndGet();
               }
               return true;

@@ -39,6 +39,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,6 +178,9 @@ class WriteLanesTest {
           assertEquals("Hello world", hello.bodyAsJsonObject().getString("message"));
           assertTrue(writes.stream().noneMatch(Future::isComplete), "a held write answered");
           assertOnPool(threadPrefix, mode.equals("async") ? 1 : 4);
+          // Writer threads yield to the event loops (io.lanes.lane.WorkThreads); an event loop is never lowered.
+          assertEquals(Set.of(mode.equals("async") ? Thread.NORM_PRIORITY : Thread.MIN_PRIORITY), gate.priorities(),
+            "the Java priority of the threads writing");
         });
         gate.open();
         return Future.all(writes);
