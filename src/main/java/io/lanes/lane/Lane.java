@@ -395,19 +395,9 @@ public final class Lane {
      */
     public void start() {
       long now = nanoClock.getAsLong();
-      synchronized (this) {
-        if (started) {
-          return;
-        }
-        started = true;
-      }
       long waited = now - admittedNanos;
-      waits.waited(name, waited);
-      started(now, waited);
-      if (TimeUnit.NANOSECONDS.toMillis(waited) > maxWaitMs) {
-        synchronized (this) {
-          refusedAtItsTurn = true;
-        }
+      boolean late = TimeUnit.NANOSECONDS.toMillis(waited) > maxWaitMs;
+      if (recordStart(now, waited, late) && late) {
         throw expiredAtItsTurn(now, TimeUnit.NANOSECONDS.toMillis(waited));
       }
     }
@@ -418,30 +408,29 @@ public final class Lane {
      */
     public void refusedElsewhere() {
       long now = nanoClock.getAsLong();
-      synchronized (this) {
-        if (started) {
-          return;
-        }
-        started = true;
-        refusedAtItsTurn = true;
-      }
       long waited = now - admittedNanos;
-      waits.waited(name, waited);
-      started(now, waited);
-      expiredAtItsTurn(now, TimeUnit.NANOSECONDS.toMillis(waited));
+      if (recordStart(now, waited, true)) {
+        expiredAtItsTurn(now, TimeUnit.NANOSECONDS.toMillis(waited));
+      }
     }
 
     /** The item started elsewhere after waiting {@code waitedMs} (a worker verticle said so): recorded only. */
     public void startedAfter(long waitedMs) {
+      recordStart(nanoClock.getAsLong(), TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitedMs)), false);
+    }
+
+    /** Marks the item started (refused at its turn if so) and records its wait; false if it had started already. */
+    private boolean recordStart(long now, long waitedNanos, boolean refused) {
       synchronized (this) {
         if (started) {
-          return;
+          return false;
         }
         started = true;
+        refusedAtItsTurn = refused;
       }
-      long waited = TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitedMs));
-      waits.waited(name, waited);
-      started(nanoClock.getAsLong(), waited);
+      waits.waited(name, waitedNanos);
+      started(now, waitedNanos);
+      return true;
     }
 
     /** Frees the slot; once, however often it is called. */
